@@ -1,0 +1,150 @@
+"""Streaming multipart/form-data reader: parts arrive as chunks of at most one
+buffer; a boundary split across reads is found; no part is held whole in RAM."""
+from .conn import HTTPError
+
+BUFSIZE = 1024
+_pool = []          # one spare buffer, reused by the next upload
+
+
+class Part:
+    """One part: `name`, `filename` (None for a plain field), `content_type`."""
+
+    def __init__(self, mp, name, filename, ctype):
+        self._mp = mp
+        self.name = name
+        self.filename = filename
+        self.content_type = ctype
+
+    async def read(self):
+        """The next chunk (a memoryview valid until the next call); empty at the end."""
+        return await self._mp.read()
+
+    async def text(self, limit=1024):
+        """The whole part as str; HTTPError(413) beyond limit bytes."""
+        out = bytearray()
+        while True:
+            chunk = await self.read()
+            if not chunk:
+                try:
+                    return str(out, "utf-8")
+                except UnicodeError:
+                    raise HTTPError(400, "bad field encoding")
+            if len(out) + len(chunk) > limit:
+                raise HTTPError(413)
+            out.extend(chunk)
+
+
+def _param(header, key):
+    """A parameter of a header value such as `form-data; name="x"; filename="y"`."""
+    for item in header.split(";")[1:]:
+        k, _, v = item.strip().partition("=")
+        if k.lower() == key:
+            v = v.strip()
+            if len(v) >= 2 and v[0] == '"' and v[-1] == '"':
+                v = v[1:-1].replace('\\"', '"').replace("\\\\", "\\")
+            return v
+    return None
+
+
+class Multipart:
+    def __init__(self, req):
+        boundary = _param(req.content_type, "boundary")
+        if not boundary or len(boundary) > 70:
+            raise HTTPError(400, "bad multipart boundary")
+        self._req = req
+        self._delim = b"\r\n--" + boundary.encode()
+        self.buf = _pool.pop() if _pool else bytearray(BUFSIZE)
+        self.mv = memoryview(self.buf)
+        self.buf[:2] = b"\r\n"      # so the first boundary looks like every other one
+        self.start, self.end = 0, 2
+        self._eof = False
+        self._in_data = True        # the preamble is skipped like part data
+        self._last = False
+
+    def release(self):
+        """Return the buffer to the pool (done automatically at the final boundary)."""
+        if self.buf is not None and not _pool:
+            _pool.append(self.buf)
+        self.buf = None
+
+    async def _fill(self):
+        if self._eof:
+            raise HTTPError(400, "truncated multipart body")
+        n = self.end - self.start
+        if self.start:
+            if n:
+                self.buf[:n] = bytes(self.mv[self.start:self.end])
+            self.start, self.end = 0, n
+        if self.end == len(self.buf):
+            raise HTTPError(400, "multipart line too long")
+        k = await self._req.readinto(self.mv[self.end:])
+        if not k:
+            self._eof = True
+        self.end += k
+
+    async def read(self):
+        if not self._in_data:
+            return self.mv[:0]
+        d = self._delim
+        while True:
+            i = self.buf.find(d, self.start, self.end)
+            if i >= 0:
+                if i > self.start:
+                    chunk = self.mv[self.start:i]
+                    self.start = i
+                    return chunk
+                self.start = i + len(d)
+                self._in_data = False
+                return self.mv[:0]
+            safe = self.end - len(d) + 1
+            if safe > self.start:
+                chunk = self.mv[self.start:safe]
+                self.start = safe
+                return chunk
+            await self._fill()
+
+    async def _line(self):
+        while True:
+            i = self.buf.find(b"\r\n", self.start, self.end)
+            if i >= 0:
+                out = bytes(self.mv[self.start:i])
+                self.start = i + 2
+                return out
+            await self._fill()
+
+    async def next(self):
+        """The next Part, or None after the closing boundary."""
+        if self._last:
+            return None
+        while await self.read():
+            pass
+        while self.end - self.start < 2:
+            await self._fill()
+        if self.buf[self.start:self.start + 2] == b"--":
+            self._last = True
+            self.release()
+            return None
+        if (await self._line()).strip():
+            raise HTTPError(400, "bad multipart boundary line")
+        name = filename = None
+        ctype = "text/plain"
+        for _ in range(8):
+            line = await self._line()
+            if not line:
+                break
+            try:
+                k, _, v = line.decode().partition(":")
+            except UnicodeError:
+                raise HTTPError(400, "bad part header")
+            k = k.strip().lower()
+            if k == "content-disposition":
+                name = _param(v, "name")
+                filename = _param(v, "filename")
+            elif k == "content-type":
+                ctype = v.strip()
+        else:
+            raise HTTPError(400, "too many part headers")
+        if name is None:
+            raise HTTPError(400, "part without a name")
+        self._in_data = True
+        return Part(self, name, filename, ctype)

@@ -1,0 +1,1 @@
+"""Host-side tools for AutoConnect for MicroPython (CPython 3.11)."""

@@ -1,0 +1,58 @@
+"""File-backed SPI flash shared by the esp and esp32 stand-ins.
+
+Erasing sets whole 4 KB sectors to 0xFF; writing can only clear bits, as on the chip."""
+import micropython
+
+SECTOR = 4096
+SIZE = 4 * 1024 * 1024
+_f = open("/.sim/flash.bin", "r+b")
+_ff = b"\xff" * 256
+_old = None
+
+
+@micropython.viper
+def _and(dst, src, n: int):
+    d = ptr8(dst)
+    s = ptr8(src)
+    for i in range(n):
+        d[i] = d[i] & s[i]
+
+
+def _check(off, n):
+    if off < 0 or n < 0 or off + n > SIZE:
+        raise OSError(-258, "ESP_ERR_INVALID_ARG")
+
+
+def read(off, buf):
+    _check(off, len(buf))
+    _f.seek(off)
+    _f.readinto(buf)
+
+
+def erase(off, size):
+    _check(off, size)
+    if off % SECTOR or size % SECTOR:
+        raise OSError(-258, "ESP_ERR_INVALID_ARG")
+    _f.seek(off)
+    for _ in range(size // 256):
+        _f.write(_ff)
+
+
+def write(off, data):
+    """Program `data` at `off`: each byte becomes old AND new."""
+    global _old
+    n = len(data)
+    _check(off, n)
+    if _old is None:
+        _old = bytearray(SECTOR)
+    src = memoryview(data)
+    done = 0
+    while done < n:
+        k = min(SECTOR, n - done)
+        old = memoryview(_old)[:k]
+        _f.seek(off + done)
+        _f.readinto(old)
+        _and(old, src[done:done + k], k)
+        _f.seek(off + done)
+        _f.write(old)
+        done += k

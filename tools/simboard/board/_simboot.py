@@ -1,0 +1,36 @@
+"""Boot of the simulated board: mount its filesystem, then run boot.py and main.py."""
+import os
+import sys
+import vfs
+
+vfs.umount("/")
+vfs.mount(vfs.VfsPosix(os.getenv("SIM_FS")), "/")
+vfs.mount(vfs.VfsPosix(os.getenv("SIM_RUN")), "/.sim")
+os.chdir("/")
+sys.path[:] = ["/.sim/lib", "", ".frozen", "/lib"]
+del vfs
+
+if os.getenv("SIM_CRASH"):
+    print("Guru Meditation Error: Core 0 panic'ed (simulated broken firmware)")
+    sys.exit(70)
+
+
+def _run(g):
+    for name in ("boot.py", "main.py"):
+        try:
+            f = open(name)
+        except OSError:
+            continue
+        with f:
+            code = compile(f.read(), name, "exec")
+        exec(code, g)
+        code = None
+
+
+try:
+    _run({"__name__": "__main__"})
+except KeyboardInterrupt:
+    sys.exit(1)
+except Exception as e:
+    sys.print_exception(e)
+    sys.exit(1)

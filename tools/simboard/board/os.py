@@ -1,0 +1,26 @@
+"""Stand-in for os: the unix port's os plus uname() as the board reports it."""
+import _ext
+
+_os = _ext.builtin("os")
+for _n in dir(_os):
+    if not _n.startswith("__"):
+        globals()[_n] = getattr(_os, _n)
+del _n
+
+
+class _Uname:
+    def __init__(self, chip):
+        self.sysname = self.nodename = chip
+        self.release = "1.29.0"
+        self.version = "v1.29.0 (simulated) on 2026-11-26"
+        self.machine = "Generic ESP32 module with ESP32" if chip == "esp32" else "ESP module with ESP8266"
+
+    def __getitem__(self, i):
+        return (self.sysname, self.nodename, self.release, self.version, self.machine)[i]
+
+    def __len__(self):
+        return 5
+
+
+def uname():
+    return _Uname(_os.getenv("SIM_CHIP"))

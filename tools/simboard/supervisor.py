@@ -1,0 +1,115 @@
+"""Runs the board process, reboots it through the simulated bootloader and restarts it
+after a power cut."""
+import ctypes
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from tools.simboard import bootloader
+from tools.simboard.flashimage import Flash
+from tools.simboard.install import STANDINS
+
+MICROPYTHON = Path(sys.executable).with_name("micropython")
+PWRON_RESET, WDT_RESET, SOFT_RESET = 1, 3, 5
+POWER_CUT_DELAY = 0.5
+_PR_SET_PDEATHSIG = 1
+
+
+def _die_with_parent():
+    ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+
+
+class Supervisor:
+    def __init__(self, state, chip, world, http_port, dns_port, heap, exit_on_halt=False):
+        self.state, self.chip, self.world = state, chip, Path(world).resolve()
+        self.http_port, self.dns_port, self.heap = http_port, dns_port, heap
+        self.exit_on_halt = exit_on_halt
+        self.proc = None
+
+    def log(self, msg):
+        print(f"[simboard] {msg}", flush=True)
+
+    def run(self):
+        """Boot the board again and again until interrupted; returns an exit status."""
+        self.state.prepare_run(self.world.parent)
+        cause = PWRON_RESET
+        while True:
+            try:
+                slot, desc = self._boot()
+            except bootloader.NoBootableApp as e:
+                self.log(f"bootloader: {e}; the board is halted")
+                return 1 if self.exit_on_halt else self._wait_forever()
+            outcome, code = self._run_board(slot, desc, cause)
+            if outcome == "halt":
+                self.log(f"main.py finished (exit status {code}); the board is idle")
+                return code if self.exit_on_halt else self._wait_forever()
+            if outcome == "died":
+                self.log(f"board process died (status {code}): power cycle in {POWER_CUT_DELAY} s")
+                time.sleep(POWER_CUT_DELAY)
+                cause = PWRON_RESET
+            else:
+                self.log(f"{outcome}: rebooting")
+                cause = WDT_RESET if outcome == "watchdog reset" else SOFT_RESET
+
+    def _boot(self):
+        if self.chip != "esp32":
+            return None, {}
+        slot, desc = bootloader.boot(Flash(self.state.flash), self.log)
+        self.log(f"booting {slot}: {desc.get('project_name')} {desc.get('version')}")
+        return slot, desc
+
+    def _env(self, slot, desc, cause):
+        env = dict(os.environ, SIM_CHIP=self.chip, SIM_FS=str(self.state.fs),
+                   SIM_RUN=str(self.state.run), SIM_WORLD_NAME=self.world.name,
+                   SIM_HTTP_PORT=str(self.http_port), SIM_DNS_PORT=str(self.dns_port),
+                   SIM_UID=self.state.uid(), SIM_RESET_CAUSE=str(cause), SIM_BOOT=slot or "")
+        env.pop("SIM_CRASH", None)
+        env.pop("MICROPYPATH", None)
+        if desc.get("project_name") == "sim-crash":
+            env["SIM_CRASH"] = "1"
+        return env
+
+    def _run_board(self, slot, desc, cause):
+        """Start the board process and watch it: (outcome, exit status)."""
+        for name in ("reset", "wdt"):
+            (self.state.run / name).unlink(missing_ok=True)
+        cmd = [str(MICROPYTHON), "-X", f"heapsize={self.heap}", str(STANDINS / "_simboot.py")]
+        self.proc = subprocess.Popen(cmd, env=self._env(slot, desc, cause),
+                                     start_new_session=True, preexec_fn=_die_with_parent)
+        (self.state.path / "board.pid").write_text(f"{self.proc.pid}\n")
+        try:
+            return self._watch()
+        finally:
+            self._kill()
+
+    def _watch(self):
+        reset, wdt = self.state.run / "reset", self.state.run / "wdt"
+        while True:
+            code = self.proc.poll()
+            if code is not None:
+                return ("halt" if code == 0 else "died"), code
+            if reset.exists():
+                return "machine.reset()", None
+            if wdt.exists() and _expired(wdt):
+                return "watchdog reset", None
+            time.sleep(0.02)
+
+    def _kill(self):
+        if self.proc and self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait()
+
+    def _wait_forever(self):
+        while True:
+            time.sleep(3600)
+
+
+def _expired(path):
+    try:
+        deadline = int(path.read_text() or 0)
+    except (OSError, ValueError):
+        return False
+    return time.time() * 1000 > deadline
