@@ -1,6 +1,6 @@
 """Streaming multipart/form-data reader: parts arrive as chunks of at most one
 buffer; a boundary split across reads is found; no part is held whole in RAM."""
-from .conn import HTTPError
+from .request import HTTPError
 
 BUFSIZE = 1024
 _pool = []          # one spare buffer, reused by the next upload
@@ -20,7 +20,7 @@ class Part:
         return await self._mp.read()
 
     async def text(self, limit=1024):
-        """The whole part as str; HTTPError(413) beyond limit bytes."""
+        """The whole part as str; HTTPError 413 beyond limit bytes."""
         out = bytearray()
         while True:
             chunk = await self.read()
@@ -30,25 +30,44 @@ class Part:
                 except UnicodeError:
                     raise HTTPError(400, "bad field encoding")
             if len(out) + len(chunk) > limit:
-                raise HTTPError(413)
+                raise HTTPError(413, "")
             out.extend(chunk)
 
 
 def _param(header, key):
-    """A parameter of a header value such as `form-data; name="x"; filename="y"`."""
-    for item in header.split(";")[1:]:
-        k, _, v = item.strip().partition("=")
-        if k.lower() == key:
-            v = v.strip()
-            if len(v) >= 2 and v[0] == '"' and v[-1] == '"':
-                v = v[1:-1].replace('\\"', '"').replace("\\\\", "\\")
-            return v
-    return None
+    """A parameter of a header value such as `form-data; name="x"; filename="y"`
+    (quoted strings may hold ';' and backslash escapes)."""
+    rest = header
+    while True:
+        i = rest.find(";")
+        if i < 0:
+            return None
+        rest = rest[i + 1:]
+        e = rest.find("=")
+        if e < 0:
+            return None
+        if 0 <= rest.find(";") < e:          # a parameter without a value
+            continue
+        k, v = rest[:e], rest[e + 1:].lstrip()
+        if v[:1] == '"':
+            out, j = [], 1
+            while j < len(v) and v[j] != '"':
+                if v[j] == "\\" and j + 1 < len(v):
+                    j += 1
+                out.append(v[j])
+                j += 1
+            val, rest = "".join(out), v[j + 1:]
+        else:
+            j = v.find(";")
+            val, rest = (v, "") if j < 0 else (v[:j], v[j:])
+            val = val.strip()
+        if k.strip().lower() == key:
+            return val
 
 
 class Multipart:
     def __init__(self, req):
-        boundary = _param(req.content_type, "boundary")
+        boundary = _param(req.headers.get("content-type", ""), "boundary")
         if not boundary or len(boundary) > 70:
             raise HTTPError(400, "bad multipart boundary")
         self._req = req

@@ -1,50 +1,158 @@
-"""HTTP/1.x request parsing and streaming request bodies."""
-from .conn import HTTPError, ClientGone
-from .urlenc import normpath, parse_qs
+"""A client connection and the request it currently carries.
+
+One preallocated buffer per connection holds a window [start:end) of received,
+unconsumed bytes: the request line and headers are parsed in place, body bytes
+are handed out from it first, then read straight from the socket (Content-Length
+or chunked). Limits: a line must fit the buffer (else 414/431), at most
+MAX_HEADERS headers and MAX_HEADER_BYTES of them (else 431)."""
+from asyncio import core, sleep_ms
+from time import ticks_ms
 
 MAX_HEADERS = 32
 MAX_HEADER_BYTES = 4096
-FORM_LIMIT = 4096
-_TOKEN = b"!#$%&'*+-.^_`|~0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
-_HEXDIGITS = b"0123456789abcdefABCDEF"
+_TCHAR = b"!#$%&'*+-.^_`|~0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+_HEX = b"0123456789abcdefABCDEF"
 
 
-def _token(b):
-    if not b:
-        return False
-    for c in b:
-        if c not in _TOKEN:
-            return False
-    return True
+class HTTPError(Exception):
+    """HTTPError(status, reason): the request is answered with status and closed."""
+
+
+def _ready(sock, write):
+    yield (core._io_queue.queue_write if write else core._io_queue.queue_read)(sock)
 
 
 class Request:
-    """A parsed request. `path` is normalised; `headers` keys are lowercase."""
+    def __init__(self, sock, peer, size):
+        self.sock = sock
+        self.peer = peer
+        self.buf = bytearray(size)
+        self.mv = memoryview(self.buf)
+        self.start = self.end = 0
+        self.t0 = ticks_ms()    # when the current request (or the wait for it) began
+        self.since = None       # when the current socket wait began; None when not waiting
+        self.busy = False       # a request is being handled
+        self.task = None
+        self._ops = 0
 
-    def __init__(self, conn, method, target, version, headers):
-        self.conn = conn
-        self.method = method
-        self.version = version
-        self.headers = headers
+    # socket I/O
+
+    async def recv(self, mv):
+        """Read into mv from the socket; 0 when the peer closed."""
+        self._ops += 1
+        if self._ops & 15 == 0:
+            await sleep_ms(0)           # stay fair to other tasks during long transfers
+        n = self.sock.readinto(mv)
+        if n is None:
+            self.since = ticks_ms()
+            while n is None:
+                await _ready(self.sock, False)
+                n = self.sock.readinto(mv)
+            self.since = None
+        return n
+
+    async def send(self, data):
+        """Write all of data."""
+        mv = memoryview(data)
+        off = 0
+        while off < len(mv):
+            n = self.sock.write(mv[off:])
+            if n is None:
+                self.since = ticks_ms()
+                await _ready(self.sock, True)
+                self.since = None
+            else:
+                off += n
+
+    def free(self):
+        """Move the unconsumed window to the front; returns where free space begins."""
+        n = self.end - self.start
+        if self.start:
+            if n:
+                self.buf[:n] = bytes(self.mv[self.start:self.end])
+            self.start, self.end = 0, n
+        return n
+
+    async def line(self, status):
+        """The next line without CRLF/LF, as bytes; HTTPError(status) if longer than the
+        buffer, EOFError at end of stream."""
+        buf = self.buf
+        seen = self.start
+        while True:
+            i = buf.find(b"\n", seen, self.end)
+            if i >= 0:
+                j = i - 1 if i > self.start and buf[i - 1] == 13 else i
+                out = bytes(self.mv[self.start:j])
+                self.start = i + 1
+                return out
+            if self.end == len(buf):
+                if not self.start:
+                    raise HTTPError(status, "")
+                seen -= self.start
+                self.free()
+            else:
+                seen = self.end
+            n = await self.recv(self.mv[self.end:])
+            if not n:
+                raise EOFError
+            self.end += n
+
+    # the request
+
+    async def head(self):
+        """Read the request line and headers; False when the client closed cleanly."""
+        try:
+            line = await self.line(414)
+            if not line:                    # one empty line between requests is tolerated
+                line = await self.line(414)
+        except EOFError:
+            if self.end > self.start:
+                raise HTTPError(400, "incomplete request")
+            return False
+        parts = line.split(b" ")
+        if len(parts) != 3 or not parts[0] or parts[0].strip(_TCHAR) or not parts[1]:
+            raise HTTPError(400, "bad request line")
+        if parts[2] not in (b"HTTP/1.1", b"HTTP/1.0"):
+            raise HTTPError(505 if parts[2].startswith(b"HTTP/") else 400, "bad version")
+        h = {}
+        total = 0
+        try:
+            self.method, target, self.version = (str(p, "utf-8") for p in parts)
+            while True:
+                line = await self.line(431)
+                if not line:
+                    break
+                total += len(line)
+                if len(h) >= MAX_HEADERS or total > MAX_HEADER_BYTES:
+                    raise HTTPError(431, "")
+                k, sep, v = line.partition(b":")
+                if not sep or not k or k.strip(_TCHAR):
+                    raise HTTPError(400, "bad header")
+                k = str(k, "utf-8").lower()
+                v = str(v.strip(), "utf-8")
+                if k in h:
+                    if k in ("content-length", "transfer-encoding", "host"):
+                        raise HTTPError(400, "duplicate " + k)
+                    v = h[k] + ", " + v
+                h[k] = v
+        except EOFError:
+            raise HTTPError(400, "incomplete headers")
+        except UnicodeError:
+            raise HTTPError(400, "bad encoding")
+        self.headers = h
         path, _, self.query = target.partition("?")
-        if path.startswith("http://") or path.startswith("https://"):
-            path = "/" + path.split("/", 3)[3] if path.count("/") >= 3 else "/"
+        if path[:7] == "http://":             # absolute-form target
+            path = "/" + path[7:].partition("/")[2]
+        from .urlenc import normpath
         try:
             self.path = path if path == "*" else normpath(path)
         except ValueError as e:
             raise HTTPError(400, str(e))
         self._args = None
-        self.chunked = False
+        self._seen = self._done = self.chunked = False
         self._left = 0
-        self._done = False
-        self._seen = False
-        self._continue = headers.get("expect", "").lower() == "100-continue"
-        self._framing()
-
-    def _framing(self):
-        h = self.headers
-        te = h.get("transfer-encoding")
-        cl = h.get("content-length")
+        self._continue = h.get("expect", "").lower() == "100-continue"
+        te, cl = h.get("transfer-encoding"), h.get("content-length")
         if te is not None:
             if cl is not None:
                 raise HTTPError(400, "both Content-Length and Transfer-Encoding")
@@ -55,76 +163,74 @@ class Request:
             if not cl.isdigit() or len(cl) > 12:
                 raise HTTPError(400, "bad Content-Length")
             self._left = int(cl)
+        return True
 
     @property
     def args(self):
-        """Query string fields (dict)."""
+        """The query string's fields (dict; the first value of a name wins)."""
         if self._args is None:
+            from .urlenc import parse_qs
             try:
                 self._args = parse_qs(self.query)
             except ValueError:
                 raise HTTPError(400, "bad query string")
         return self._args
 
-    @property
-    def host(self):
-        return self.headers.get("host", "")
-
-    @property
-    def content_type(self):
-        return self.headers.get("content-type", "")
-
     def keep_alive(self):
         c = self.headers.get("connection", "").lower()
-        if self.version == "HTTP/1.0":
-            return c == "keep-alive"
-        return c != "close"
+        return c == "keep-alive" if self.version == "HTTP/1.0" else c != "close"
 
     def has_body(self):
         return self.chunked or self._left > 0
 
-    async def _send_continue(self):
-        self._continue = False
-        await self.conn.send(b"HTTP/1.1 100 Continue\r\n\r\n")
+    # the body
 
     async def readinto(self, mv):
-        """Read body bytes into mv; returns 0 at the end of the body."""
+        """Read body bytes into mv; 0 at the end of the body."""
         if self._continue:
-            await self._send_continue()
-        if self.chunked and not self._left:
-            await self._next_chunk()
+            self._continue = False
+            await self.send(b"HTTP/1.1 100 Continue\r\n\r\n")
+        if self.chunked and not self._left and not self._done:
+            if self._seen and await self.line(400):
+                raise HTTPError(400, "bad chunk")
+            self._seen = True
+            size = (await self.line(400)).partition(b";")[0].strip()
+            if not size or len(size) > 8 or size.strip(_HEX):
+                raise HTTPError(400, "bad chunk size")
+            self._left = int(size, 16)
+            if not self._left:
+                self._done = True
+                for _ in range(MAX_HEADERS + 1):    # trailers up to an empty line
+                    if not await self.line(400):
+                        break
+                else:
+                    raise HTTPError(400, "too many trailers")
         n = min(len(mv), self._left)
         if not n:
             return 0
-        n = await self.conn.read_into(mv[:n])
-        if not n:
-            raise ClientGone()
+        k = self.end - self.start
+        if k:
+            n = min(n, k)
+            mv[:n] = self.mv[self.start:self.start + n]
+            self.start += n
+        else:
+            n = await self.recv(mv if n == len(mv) else memoryview(mv)[:n])
+            if not n:
+                raise EOFError
         self._left -= n
         return n
 
-    async def _next_chunk(self):
-        if self._done:
-            return
-        conn = self.conn
-        if self._seen:
-            if await conn.line(400):
-                raise HTTPError(400, "bad chunk")
-        self._seen = True
-        line = (await conn.line(400)).split(b";", 1)[0].strip()
-        if not line or len(line) > 8 or any(c not in _HEXDIGITS for c in line):
-            raise HTTPError(400, "bad chunk size")
-        self._left = int(line, 16)
-        if not self._left:
-            self._done = True
-            for _ in range(MAX_HEADERS):
-                if not await conn.line(400):
-                    return
-            raise HTTPError(400, "too many trailers")
-
-    async def read(self, limit=FORM_LIMIT):
+    async def read(self, limit=4096):
         """The whole body as bytes; HTTPError(413) when longer than limit."""
-        if not self.chunked and self._left > limit:
-            raise HTTPError(413)
+        if self._left > limit:
+            raise HTTPError(413, "")
+        if not self.chunked:
+            out = bytearray(self._left)
+            mv = memoryview(out)
+            pos = 0
+            while pos < len(out):
+                pos += await self.readinto(mv[pos:])
+            return bytes(out)
         out = bytearray()
         chunk = bytearray(256)
         while True:
@@ -132,18 +238,18 @@ class Request:
             if not n:
                 return bytes(out)
             if len(out) + n > limit:
-                raise HTTPError(413)
+                raise HTTPError(413, "")
             out.extend(memoryview(chunk)[:n])
 
-    async def form(self, limit=FORM_LIMIT):
-        """Posted fields (urlencoded or multipart text fields) merged over the query args."""
-        ct = self.content_type
+    async def form(self, limit=4096):
+        """Posted fields (urlencoded, or the text fields of multipart) over the query's."""
+        from .urlenc import parse_qs
         fields = {}
         try:
-            if ct.startswith("multipart/form-data"):
-                parts = self.multipart()
+            if self.headers.get("content-type", "").startswith("multipart/form-data"):
+                mp = self.multipart()
                 while True:
-                    part = await parts.next()
+                    part = await mp.next()
                     if part is None:
                         break
                     if part.filename is None and part.name not in fields:
@@ -153,78 +259,27 @@ class Request:
         except ValueError:
             raise HTTPError(400, "bad form encoding")
         for k, v in self.args.items():
-            fields.setdefault(k, v)
+            if k not in fields:
+                fields[k] = v
         return fields
 
     def multipart(self):
-        """A streaming reader of a multipart/form-data body."""
+        """A streaming reader of the multipart/form-data body (see multipart.py)."""
         from .multipart import Multipart
         return Multipart(self)
 
     async def discard(self, limit=65536):
-        """Skip what the handler left of the body; False when too much is left."""
+        """Skip what the handler left of the body; False when the connection cannot be
+        reused (too much left, or a 100-continue body never asked for)."""
         if not self.has_body() or self._done:
             return True
-        if not self.chunked and self._left > limit:
+        if self._continue or self._left > limit:
             return False
-        if self._continue:
-            self._continue = False
-            return not self._left and not self.chunked
-        sink = bytearray(256)
+        sink = self.mv[self.free():]
         total = 0
         while total <= limit:
-            n = await self.readinto(sink)
+            n = await self.readinto(sink) if len(sink) else 0
             if not n:
-                return True
+                return len(sink) > 0
             total += n
         return False
-
-
-async def read_request(conn):
-    """Parse the request line and headers; None when the client closed cleanly."""
-    try:
-        line = await conn.line(414)
-        if not line:                      # tolerate one empty line between requests
-            line = await conn.line(414)
-    except ClientGone:
-        if conn.pending():
-            raise HTTPError(400, "incomplete request")
-        return None
-    parts = line.split(b" ")
-    if len(parts) != 3 or not _token(parts[0]) or not parts[1]:
-        raise HTTPError(400, "bad request line")
-    method, target, version = parts
-    if version not in (b"HTTP/1.1", b"HTTP/1.0"):
-        raise HTTPError(505 if version.startswith(b"HTTP/") else 400, "bad version")
-    try:
-        target = target.decode()
-    except UnicodeError:
-        raise HTTPError(400, "bad request target")
-    headers = {}
-    total = 0
-    while True:
-        try:
-            line = await conn.line(431)
-        except ClientGone:
-            raise HTTPError(400, "incomplete headers")
-        if not line:
-            break
-        total += len(line)
-        if len(headers) >= MAX_HEADERS or total > MAX_HEADER_BYTES:
-            raise HTTPError(431)
-        i = line.find(b":")
-        name = line[:i]
-        if i <= 0 or not _token(name):
-            raise HTTPError(400, "bad header")
-        try:
-            name = name.decode().lower()
-            value = line[i + 1:].strip().decode()
-        except UnicodeError:
-            raise HTTPError(400, "bad header encoding")
-        old = headers.get(name)
-        if old is not None:
-            if name in ("content-length", "host", "transfer-encoding"):
-                raise HTTPError(400, "duplicate " + name)
-            value = old + ", " + value
-        headers[name] = value
-    return Request(conn, method.decode(), target, version.decode(), headers)

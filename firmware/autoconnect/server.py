@@ -1,79 +1,69 @@
 """WebServer: an HTTP/1.1 server on asyncio with bounded memory per connection.
 
-Routes map exact (normalised, case-sensitive) paths to handlers. A handler takes
-the Request and returns str/bytes (HTML), a dict or list (JSON), a tuple
-(body, status[, headers]), a Response, or None (204); it may be `async def`."""
+Routes map exact paths (normalised: escapes decoded, dot segments resolved;
+case-sensitive) to handler(request). A handler returns str/bytes (HTML), a dict
+or list (JSON), a tuple (body, status[, headers]), a Response, or None (204); it
+may be `async def`. A handler that raises answers 500; the server keeps running.
+
+Connections: at most max_conns at once; when full, the longest-waiting idle one
+(idle for at least evict_grace_ms) is evicted for a new client, else new clients
+wait in the listen backlog. A connection waiting request_timeout_ms for a whole
+request, or idle_timeout_ms on a socket read or write inside a handler, is closed."""
 import asyncio
 import socket
 import sys
 from time import ticks_diff, ticks_ms
 
 from . import clock
-from .conn import ClientGone, Conn, HTTPError, wait_read
-from .request import read_request
+from .request import HTTPError, Request, _ready
 from .response import TEXT, Response
 
 _GEN = type((lambda: (yield))())
-_BUSY = b"HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
-
-
-def _default_conns():
-    import os
-    return 4 if os.uname().sysname == "esp8266" else 8
 
 
 class WebServer:
     def __init__(self, port=80, max_conns=None, bufsize=1024, request_timeout_ms=10000,
-                 idle_timeout_ms=10000, keepalive_max=100):
+                 idle_timeout_ms=10000, keepalive_max=100, evict_grace_ms=200, backlog=16):
+        if max_conns is None:
+            import os
+            max_conns = 4 if os.uname().sysname == "esp8266" else 8
         self.port = port
-        self.max_conns = max_conns or _default_conns()
+        self.max_conns = max_conns
         self.bufsize = bufsize
         self.request_timeout_ms = request_timeout_ms
         self.idle_timeout_ms = idle_timeout_ms
         self.keepalive_max = keepalive_max
+        self.evict_grace_ms = evict_grace_ms
+        self.backlog = backlog
         self.routes = {}
         self.not_found = None
         self.conns = []
         self._sock = None
-        self._tasks = []
+        self._tasks = ()
 
     def on(self, path, handler, methods=("GET",)):
-        """Route requests for `path` with one of `methods` to handler(request)."""
+        """Route requests for path with one of methods (HEAD goes with GET) to handler."""
         self.routes[path] = (handler, tuple(methods))
 
-    def route(self, path, methods=("GET",)):
-        """Decorator form of on()."""
-        def deco(fn):
-            self.on(path, fn, methods)
-            return fn
-        return deco
-
     def static(self, path, filename, content_type, max_age=86400):
-        """Serve a file; its gzipped twin `filename.gz` when the client accepts gzip."""
+        """Serve a file, or its gzipped twin filename + '.gz' to clients accepting gzip."""
         def handler(req):
-            gz = "gzip" in req.headers.get("accept-encoding", "")
-            try:
-                return Response.file(filename + ".gz", content_type, True, max_age) if gz \
-                    else Response.file(filename, content_type, False, max_age)
-            except OSError:
-                if gz:
-                    return Response.file(filename, content_type, False, max_age)
-                raise HTTPError(404)
+            from .static import serve
+            return serve(req, filename, content_type, max_age)
         self.on(path, handler)
 
     async def start(self):
         """Listen and serve in background tasks."""
-        ai = socket.getaddrinfo("0.0.0.0", self.port)[0][-1]
         s = socket.socket()
         s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        s.bind(ai)
-        s.listen(16)
+        s.bind(socket.getaddrinfo("0.0.0.0", self.port)[0][-1])
+        s.listen(self.backlog)
         s.setblocking(False)
         self._sock = s
-        self._tasks = [asyncio.create_task(self._accept()), asyncio.create_task(self._sweep())]
+        self._tasks = (asyncio.create_task(self._accept()), asyncio.create_task(self._sweep()))
 
     async def serve(self):
-        """Serve until stop() is called."""
+        """Serve until stop()."""
         await self.start()
         try:
             await self._tasks[0]
@@ -90,101 +80,92 @@ class WebServer:
             self._sock.close()
             self._sock = None
 
+    def _drop(self, c):
+        if c.task:
+            c.task.cancel()
+            c.task = None
+
     async def _accept(self):
         s = self._sock
         while True:
-            await wait_read(s)
+            await _ready(s, False)
+            while not self._room():
+                await asyncio.sleep_ms(50)
             try:
                 cs, peer = s.accept()
             except OSError:
                 continue
             cs.setblocking(False)
-            conn = Conn(cs, peer, self.bufsize)
-            if self._admit(conn):
-                conn.task = asyncio.create_task(self._serve(conn))
+            c = Request(cs, peer, self.bufsize)
+            self.conns.append(c)
+            c.task = asyncio.create_task(self._serve(c))
+            await asyncio.sleep_ms(0)       # let it read its request before the next accept
 
-    def _admit(self, conn):
-        """Make room at the cap: evict the longest-waiting idle connection; when every
-        connection is busy, admit up to twice the cap, then answer 503."""
-        live = [c for c in self.conns if c.task is not None]
-        if len(live) >= self.max_conns:
-            idle = [c for c in live if not c.busy]
-            if idle:
-                self._drop(min(idle, key=lambda c: ticks_diff(c.t0, conn.t0)))
-            elif len(live) >= 2 * self.max_conns:
-                try:
-                    conn.sock.write(_BUSY)
-                except OSError:
-                    pass
-                conn.close()
-                return False
-        self.conns.append(conn)
-        return True
-
-    def _drop(self, conn):
-        if conn.task is not None:
-            conn.task.cancel()
-            conn.task = None
+    def _room(self):
+        """Whether a client may be accepted now, evicting an idle connection if needed."""
+        live = [c for c in self.conns if c.task]
+        if len(live) < self.max_conns:
+            return True
+        now = ticks_ms()
+        victim = None
+        for c in live:
+            if not c.busy and ticks_diff(now, c.t0) >= self.evict_grace_ms and (
+                    victim is None or ticks_diff(c.t0, victim.t0) < 0):
+                victim = c
+        if victim:
+            self._drop(victim)
+        return victim is not None
 
     async def _sweep(self):
-        """Close connections idle beyond their timeouts."""
         while True:
             await asyncio.sleep_ms(250)
-            clock.uptime_ms()
             now = ticks_ms()
+            clock.uptime_ms()
             for c in self.conns:
-                if not c.busy:
-                    late = ticks_diff(now, c.t0) > self.request_timeout_ms
-                else:
-                    late = c.since is not None and ticks_diff(now, c.since) > self.idle_timeout_ms
-                if late:
+                if (ticks_diff(now, c.t0) > self.request_timeout_ms if not c.busy else
+                        c.since is not None and ticks_diff(now, c.since) > self.idle_timeout_ms):
                     self._drop(c)
 
-    async def _serve(self, conn):
+    async def _serve(self, c):
         try:
             served = 0
             while True:
-                conn.busy = False
-                conn.t0 = ticks_ms()
-                req = await read_request(conn)
-                if req is None:
+                c.busy = False
+                c.t0 = ticks_ms()
+                if not await c.head():
                     break
-                conn.busy = True
+                c.busy = True
                 served += 1
-                keep = req.keep_alive() and served < self.keepalive_max
-                resp, keep = await self._respond(req, keep)
-                keep = await resp.send(conn, req.method == "HEAD", req.version, keep)
-                if not keep or not await req.discard():
+                keep = c.keep_alive() and served < self.keepalive_max
+                try:
+                    res = _coerce(await self._dispatch(c))
+                except HTTPError as e:
+                    res, keep = Response(e.args[1] or str(e.args[0]), e.args[0], None, TEXT), False
+                except EOFError:
+                    raise
+                except Exception as e:
+                    sys.print_exception(e)
+                    res, keep = Response("Internal Server Error", 500, None, TEXT), False
+                if not await res.send(c, keep) or not await c.discard():
                     break
         except HTTPError as e:
             try:
-                await Response.error(e.status, e.reason).send(conn, False, "HTTP/1.1", False)
+                c.method, c.version = "GET", "HTTP/1.1"
+                await Response(e.args[1] or str(e.args[0]), e.args[0], None, TEXT).send(c, False)
             except Exception:
                 pass
-        except (OSError, ClientGone):
+        except (OSError, EOFError):
             pass
         finally:
-            conn.close()
-            conn.task = None
-            self.conns.remove(conn)
-
-    async def _respond(self, req, keep):
-        """(Response, keep-alive) for a request; a failing handler answers 500."""
-        try:
-            return _coerce(await self._dispatch(req)), keep
-        except ClientGone:
-            raise
-        except HTTPError as e:
-            return Response.error(e.status, e.reason), False
-        except Exception as e:
-            sys.print_exception(e)
-            return Response.error(500), False
+            c.sock.close()
+            c.task = None
+            self.conns.remove(c)
 
     async def _dispatch(self, req):
         route = self.routes.get(req.path)
         if route is None:
             if self.not_found is None:
-                return Response.error(404)
+                return Response("Not Found", 404, None, TEXT)
             handler = self.not_found
         else:
             handler, methods = route
@@ -205,12 +186,12 @@ def _coerce(res):
     if isinstance(res, (str, bytes)):
         return Response(res)
     if isinstance(res, (dict, list)):
-        return Response.json(res)
+        import json
+        return Response(json.dumps(res), 200, None, "application/json")
     if isinstance(res, tuple):
-        body, status = res[0], res[1]
-        r = _coerce(body)
-        r.status = status
+        r = _coerce(res[0])
+        r.status = res[1]
         if len(res) > 2:
             r.headers.update(res[2])
         return r
-    raise TypeError("handler returned %r" % type(res))
+    raise TypeError("bad handler result")

@@ -15,5 +15,5 @@ def info(portal=False):
 
 
 def attach(server, portal=lambda: False):
-    """Route /_ac/status on a WebServer; `portal()` tells whether the portal is up."""
+    """Route /_ac/status on a WebServer; portal() tells whether the captive portal is up."""
     server.on("/_ac/status", lambda req: info(portal()))

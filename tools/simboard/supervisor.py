@@ -35,6 +35,10 @@ class Supervisor:
     def run(self):
         """Boot the board again and again until interrupted; returns an exit status."""
         self.state.prepare_run(self.world.parent)
+        tax = self._standin_tax()
+        self.heap_bytes = parse_size(self.heap) + tax
+        self.log(f"heap: {self.heap} for the application + {tax} bytes kept by the "
+                 f"simulator's stand-in modules")
         cause = PWRON_RESET
         while True:
             try:
@@ -46,6 +50,9 @@ class Supervisor:
             if outcome == "halt":
                 self.log(f"main.py finished (exit status {code}); the board is idle")
                 return code if self.exit_on_halt else self._wait_forever()
+            if outcome == "died" and self.exit_on_halt and code > 0:
+                self.log(f"board process exited with status {code}")
+                return code
             if outcome == "died":
                 self.log(f"board process died (status {code}): power cycle in {POWER_CUT_DELAY} s")
                 time.sleep(POWER_CUT_DELAY)
@@ -76,7 +83,7 @@ class Supervisor:
         """Start the board process and watch it: (outcome, exit status)."""
         for name in ("reset", "wdt"):
             (self.state.run / name).unlink(missing_ok=True)
-        cmd = [str(MICROPYTHON), "-X", f"heapsize={self.heap}", str(STANDINS / "_simboot.py")]
+        cmd = [str(MICROPYTHON), "-X", f"heapsize={self.heap_bytes}", str(STANDINS / "_simboot.py")]
         self.proc = subprocess.Popen(cmd, env=self._env(slot, desc, cause),
                                      start_new_session=True, preexec_fn=_die_with_parent)
         (self.state.path / "board.pid").write_text(f"{self.proc.pid}\n")
@@ -84,6 +91,16 @@ class Supervisor:
             return self._watch()
         finally:
             self._kill()
+
+    def _standin_tax(self):
+        """Heap bytes the stand-ins keep beyond a bare interpreter's (C code on a board)."""
+        env = dict(self._env("ota_0", {}, PWRON_RESET), SIM_CALIBRATE="1")
+        out = subprocess.run([str(MICROPYTHON), "-X", "heapsize=1M", str(STANDINS / "_simboot.py")],
+                             env=env, capture_output=True, text=True, check=True).stdout
+        bare = subprocess.run([str(MICROPYTHON), "-X", "heapsize=1M", "-c",
+                               "import gc; gc.collect(); print(gc.mem_alloc())"],
+                              capture_output=True, text=True, check=True).stdout
+        return max(0, int(out.split()[-1]) - int(bare))
 
     def _watch(self):
         reset, wdt = self.state.run / "reset", self.state.run / "wdt"
@@ -105,6 +122,13 @@ class Supervisor:
     def _wait_forever(self):
         while True:
             time.sleep(3600)
+
+
+def parse_size(text):
+    """Bytes in a size such as 65536, 64K or 1M."""
+    text = text.strip().upper()
+    scale = {"K": 1024, "M": 1024 * 1024}.get(text[-1:], 1)
+    return int(text[:-1] if scale > 1 else text) * scale
 
 
 def _expired(path):
