@@ -23,7 +23,7 @@ $(STAMP): requirements.txt
 	touch $@
 
 run: setup
-	$(PY) -m tools.run
+	$(PY) -m tools.run $(ARGS)
 
 test: setup
 	$(PY) -m pytest host_tests
