@@ -88,6 +88,23 @@ def test_keep_alive_and_pipelining(board):
     assert c.closed()
 
 
+def test_keep_alive_request_limit(board):
+    c = Raw(board.port)
+    c.send(b"GET /echo HTTP/1.1\r\n\r\n" * 100)
+    for i in range(99):
+        status, headers, _ = c.response()
+        assert status == 200 and "connection" not in headers
+    status, headers, _ = c.response()
+    assert headers["connection"] == "close"
+    assert c.closed()
+
+
+def test_redirect(board):
+    status, headers, body = request(board.port, b"GET /go HTTP/1.1\r\n\r\n")
+    assert status == 302 and headers["location"] == "/echo?from=go" and body == b""
+    assert headers["content-length"] == "0"
+
+
 def test_http10_closes_unless_keep_alive(board):
     c = Raw(board.port)
     c.send(b"GET /echo HTTP/1.0\r\n\r\n")

@@ -4,7 +4,7 @@ import gc
 import hashlib
 
 from autoconnect import auth, status
-from autoconnect.response import Response
+from autoconnect.response import Response, redirect
 from autoconnect.server import WebServer
 
 server = WebServer(request_timeout_ms=3000, idle_timeout_ms=3000)
@@ -62,6 +62,11 @@ async def upload(req):
         parts.append({"name": part.name, "filename": part.filename, "type": part.content_type,
                       "size": size, "sha256": "".join("%02x" % x for x in sha.digest())})
     return {"parts": parts, "heap_growth": peak - base}
+
+
+@route("/go")
+def go(req):
+    return redirect("/echo?from=go")
 
 
 @route("/boom")
