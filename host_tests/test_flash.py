@@ -53,7 +53,7 @@ def reset(board):
 
 @pytest.fixture
 def board(make_board):
-    return make_board(main=APPS / "flashops.py").start()
+    return make_board(main=APPS / "boardops.py").start()
 
 
 def test_partition_table_layout_and_md5(board):

@@ -125,14 +125,14 @@ def test_board_modules_esp32(board):
 
 
 def test_board_modules_esp8266(make_board, world):
-    b = make_board(main=APPS / "boardops.py", chip="esp8266", world=world).start()
+    b = make_board(main=APPS / "boardops.py", chip="esp8266", world=world, heap="128K").start()
     m = b.get_json("/modules")
     assert not m["esp32"] and not m["md5"] and m["sha256"] and m["sysname"] == "esp8266"
     assert m["user_start"] == 0x100000 and m["freq"] == 80000000
     idle, connecting, got_ip, wrong, no_ap = b.get_json("/wlan")["consts"]
     assert (idle, connecting, got_ip, wrong, no_ap) == (0, 1, 5, 2, 3)
     assert b.get_json("/connect?ssid=HomeNet&key=homepass1")["statuses"][-1] == got_ip
-    assert "64K for the application" in b.log()
+    assert "128K for the application" in b.log()
 
 
 def test_machine_reset_and_watchdog(board):

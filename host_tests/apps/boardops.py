@@ -1,4 +1,5 @@
-# Test application: exposes the simulated board's network, machine and socket stand-ins.
+# Test application: drives the simulated board's stand-ins (network, machine, socket, esp,
+# esp32.Partition) from HTTP requests.
 import asyncio
 import hashlib
 import os
@@ -15,6 +16,91 @@ server = WebServer()
 status.attach(server)
 sta = network.WLAN(network.STA_IF)
 ap = network.WLAN(network.AP_IF)
+
+
+def label(p):
+    return p.info()[4] if p else None
+
+
+async def flash(req):
+    """Stream the raw body into the next OTA slot; set_boot when ?boot=1."""
+    from esp32 import Partition
+    nxt = Partition(Partition.RUNNING).get_next_update()
+    buf = bytearray(4096)
+    mv = memoryview(buf)
+    block = fill = 0
+    while True:
+        n = await req.readinto(mv[fill:])
+        if n:
+            fill += n
+        if fill == 4096 or (not n and fill):
+            for i in range(fill, 4096):
+                buf[i] = 0xFF
+            nxt.writeblocks(block, buf)
+            block += 1
+            fill = 0
+        if not n:
+            break
+    if req.args.get("boot") == "1":
+        try:
+            nxt.set_boot()
+        except OSError as e:
+            return {"ok": False, "error": str(e), "slot": label(nxt)}
+    return {"ok": True, "slot": label(nxt), "blocks": block}
+
+
+def confirm(req):
+    from esp32 import Partition
+    try:
+        Partition.mark_app_valid_cancel_rollback()
+        return {"ok": True}
+    except OSError as e:
+        return {"ok": False, "error": str(e)}
+
+
+def info(req):
+    from esp32 import Partition
+    run = Partition(Partition.RUNNING)
+    try:
+        nxt = label(run.get_next_update())
+    except OSError as e:
+        nxt = str(e)
+    return {"running": label(run), "boot": label(Partition(Partition.BOOT)), "next": nxt,
+            "apps": [p.info() for p in Partition.find(Partition.TYPE_APP)],
+            "data": [p.info() for p in Partition.find(Partition.TYPE_DATA)],
+            "vfs": [p.info() for p in Partition.find(Partition.TYPE_DATA, label="vfs")],
+            "blocks": run.ioctl(4, 0), "block_size": run.ioctl(5, 0),
+            "reset_cause": machine.reset_cause(), "uid": machine.unique_id().hex()}
+
+
+def semantics(req):
+    """Erase and write semantics of the simulated flash, on the spare slot."""
+    from esp32 import Partition
+    p = Partition(Partition.RUNNING).get_next_update()
+    out = {}
+    b = bytearray(4096)
+    p.ioctl(6, 10)                                   # erase block 10
+    p.readblocks(10, b)
+    out["erased_ff"] = b == bytearray(b"\xff" * 4096)
+    p.writeblocks(10, b"\x0f\xf0\x55\xaa", 100)      # 3-arg: write at offset, no erase
+    p.writeblocks(10, b"\xff\xff\xff\x00", 100)      # bits can only be cleared
+    r = bytearray(4)
+    p.readblocks(10, r, 100)
+    out["and_semantics"] = list(r)
+    p.writeblocks(10, bytearray(b"\x12" * 4096))     # 2-arg: erase, then write
+    p.readblocks(10, r, 100)
+    out["two_arg_erases"] = list(r)
+    try:
+        p.writeblocks(10, b"short")                  # 2-arg erase needs whole sectors
+        out["partial_erase"] = "accepted"
+    except OSError as e:
+        out["partial_erase"] = str(e)
+    try:
+        p.readblocks(p.ioctl(4, 0), r)
+        out["out_of_range"] = "accepted"
+    except OSError as e:
+        out["out_of_range"] = str(e)
+    return out
 
 
 def scan(req):
@@ -121,6 +207,10 @@ def note(req):
 
 for path, fn in (("/scan", scan), ("/connect", connect), ("/wlan", wlan), ("/ap", set_ap),
                  ("/sta_off", sta_off), ("/outgoing", outgoing), ("/modules", modules),
-                 ("/esp_flash", esp_flash), ("/wdt", wdt), ("/reset", reset), ("/note", note)):
+                 ("/esp_flash", esp_flash), ("/wdt", wdt), ("/reset", reset), ("/note", note),
+                 ("/info", info)):
     server.on(path, fn)
+for path, fn in (("/flash", flash), ("/confirm", confirm), ("/reset", reset),
+                 ("/semantics", semantics)):
+    server.on(path, fn, ("GET", "POST"))
 asyncio.run(server.serve())
