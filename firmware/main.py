@@ -1,11 +1,13 @@
-# The example application: brings the web server up and answers /_ac/status.
-# (It grows into AutoConnect's WebUpdate example as the portal and OTA pages land.)
-import asyncio
+# The example application: AutoConnect's captive portal on the board.
+# (It grows into AutoConnect's WebUpdate example as the OTA pages land.)
+from autoconnect import AutoConnect, AutoConnectConfig
 
-from autoconnect import status
-from autoconnect.server import WebServer
+config = AutoConnectConfig(auto_reconnect=True)
+portal = AutoConnect(config)
+portal.server.on("/", lambda req: '<!DOCTYPE html><meta name="viewport" content="width=device-width">'
+                                  '<p>Hello from MicroPython. <a href="/_ac">AutoConnect</a></p>')
 
-server = WebServer()
-status.attach(server)
-print("serving on port", server.port)
-asyncio.run(server.serve())
+if portal.begin():
+    print("connected:", portal.sta.ifconfig()[0])
+while True:
+    portal.handle_client()

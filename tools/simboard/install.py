@@ -1,7 +1,7 @@
 """Board state on the host: fresh flash and filesystem, the library installed, the
 stand-in modules compiled."""
+import gzip
 import json
-import os
 import secrets
 import shutil
 from pathlib import Path
@@ -14,6 +14,7 @@ ROOT = Path(__file__).resolve().parents[2]
 FIRMWARE = ROOT / "firmware"
 STANDINS = Path(__file__).resolve().parent / "board"
 VERSION_FILE = ".version"      # the installed application's version (bundles, ESP8266)
+GZIPPED = (".css", ".js")      # web assets served gzipped
 
 
 def compile_mpy(src, dst, arch="x64"):
@@ -90,3 +91,5 @@ def _copy_package(src, dest, mpy):
             compile_mpy(path, out.with_suffix(".mpy"))
         else:
             shutil.copyfile(path, out)
+        if path.suffix in GZIPPED:
+            out.with_name(out.name + ".gz").write_bytes(gzip.compress(path.read_bytes(), 9, mtime=0))

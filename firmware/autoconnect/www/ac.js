@@ -1,0 +1,4 @@
+function onFocus(e){var s=document.getElementById("ssid");s.value=e;document.getElementById("passphrase").focus()}
+function vsw(e){var l=document.getElementsByClassName("exp");for(var i=0;i<l.length;i++){l[i].style.display=e?"none":"flex";l[i].getElementsByTagName("input")[0].disabled=e}if(!e)document.getElementById("sip").focus()}
+function crdel(e){if(confirm(e+" Delete a credential?")){var f=document.getElementById("_sid"),i=document.createElement("input");f.action="/_ac/del";i.type="hidden";i.name="del";i.value=e;f.appendChild(i);f.submit()}}
+window.addEventListener("load",function(){var d=document.getElementById("dhcp");if(d)vsw(d.checked);var c=document.getElementById("cd");if(c){var t=+c.dataset.t,h=setInterval(function(){if(--t>0)c.innerHTML=t+"&nbsp;sec.";else{c.innerHTML="expiry";clearInterval(h)}},1e3)}var n=document.getElementById("next");if(n)setTimeout(function(){location.href=n.dataset.href},2e3)});
