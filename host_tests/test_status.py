@@ -1,6 +1,8 @@
 """GET /_ac/status on the example application, served by the MicroPython process."""
 from pathlib import Path
 
+from conftest import APPS
+
 
 def test_status_fields_on_esp32(make_board):
     board = make_board().start()
@@ -19,7 +21,7 @@ def test_status_fields_on_esp32(make_board):
 
 
 def test_status_on_esp8266_from_mpy(make_board):
-    board = make_board(chip="esp8266").start()
+    board = make_board(chip="esp8266", main=APPS / "statusonly.py").start()
     st = board.status()
     assert st["version"] == "sim-1.0.0"
     assert st["partition"] is None

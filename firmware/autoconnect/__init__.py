@@ -1,55 +1,50 @@
 """AutoConnect for MicroPython: Wi-Fi provisioning portal, custom pages and OTA updates.
 
-Classes load on first use (module __getattr__), so importing a constant costs little."""
+Everything loads on first use through the module __getattr__: the AC_* constants
+from one string (AutoConnect's names and values), the classes from their modules."""
 __version__ = "0.2.0"
 
-# portal_status() bits
-AC_ESTABLISHED = 0x01
-AC_AUTORECONNECT = 0x02
-AC_TIMEOUT = 0x04
-AC_INTERRUPT = 0x08
-AC_CAPTIVEPORTAL = 0x40
-AC_INPROGRESS = 0x80
-# menu items
-AC_MENUITEM_NONE = 0x00
-AC_MENUITEM_CONFIGNEW = 0x01
-AC_MENUITEM_OPENSSIDS = 0x02
-AC_MENUITEM_DISCONNECT = 0x04
-AC_MENUITEM_RESET = 0x08
-AC_MENUITEM_HOME = 0x10
-AC_MENUITEM_UPDATE = 0x20
-AC_MENUITEM_DEVINFO = 0x40
-AC_MENUITEM_DELETESSID = 0x80
-# credential saving, boot URI, AP choice
-AC_SAVECREDENTIAL_NEVER = 0
-AC_SAVECREDENTIAL_AUTO = 1
-AC_SAVECREDENTIAL_ALWAYS = 2
-AC_ONBOOTURI_ROOT = 0
-AC_ONBOOTURI_HOME = 1
-AC_PRINCIPLE_RECENT = 0
-AC_PRINCIPLE_RSSI = 1
-# authentication
-AC_AUTH_NONE = 0
-AC_AUTH_DIGEST = 1
-AC_AUTH_BASIC = 2
-AC_AUTHSCOPE_PARTIAL = 0x0001
-AC_AUTHSCOPE_AUX = 0x0002
-AC_AUTHSCOPE_AC = 0x0004
-AC_AUTHSCOPE_PORTAL = 0x0006
-AC_AUTHSCOPE_WITHCP = 0x8000
-# OTA
-AC_OTA_EXTRA = 0
-AC_OTA_BUILTIN = 1
-
-_LAZY = {"AutoConnect": "portal", "AutoConnectConfig": "config",
-         "AutoConnectCredential": "credential"}
+_CONST = (" ESTABLISHED=1 AUTORECONNECT=2 TIMEOUT=4 INTERRUPT=8 CAPTIVEPORTAL=64"
+          " INPROGRESS=128 MENUITEM_NONE=0 MENUITEM_CONFIGNEW=1 MENUITEM_OPENSSIDS=2"
+          " MENUITEM_DISCONNECT=4 MENUITEM_RESET=8 MENUITEM_HOME=16 MENUITEM_UPDATE=32"
+          " MENUITEM_DEVINFO=64 MENUITEM_DELETESSID=128 SAVECREDENTIAL_NEVER=0"
+          " SAVECREDENTIAL_AUTO=1 SAVECREDENTIAL_ALWAYS=2 ONBOOTURI_ROOT=0 ONBOOTURI_HOME=1"
+          " PRINCIPLE_RECENT=0 PRINCIPLE_RSSI=1 AUTH_NONE=0 AUTH_DIGEST=1 AUTH_BASIC=2"
+          " AUTHSCOPE_PARTIAL=1 AUTHSCOPE_AUX=2 AUTHSCOPE_AC=4 AUTHSCOPE_PORTAL=6"
+          " AUTHSCOPE_WITHCP=32768 OTA_EXTRA=0 OTA_BUILTIN=1 ")
+# Connection buffers, allocated before any other module loads (and fragments the heap):
+# the web server's default 1 KB per connection, 4 on ESP8266, 8 elsewhere.
+_BUFS = [bytearray(1024) for _ in range(4 if __import__("os").uname().sysname == "esp8266" else 8)]
+_CLASSES = {"AutoConnect": "portal", "AutoConnectConfig": "config",
+            "AutoConnectCredential": "credential"}
 
 
 def __getattr__(name):
-    mod = _LAZY.get(name)
+    if name[:3] == "AC_":
+        i = _CONST.find(" %s=" % name[3:])
+        if i >= 0:
+            i += len(name) - 1
+            return int(_CONST[i:_CONST.find(" ", i)])
+        raise AttributeError(name)
+    mod = _CLASSES.get(name)
     try:
         if mod:
             return getattr(__import__("autoconnect." + mod, None, None, (name,)), name)
         return __import__("autoconnect." + name, None, None, ("_",))   # a submodule
     except ImportError:
         raise AttributeError(name)
+
+
+def unload(*names):
+    """Forget modules loaded for one job (full names), so the GC can take them back."""
+    import sys
+    g = globals()
+    for name in names:
+        sys.modules.pop(name, None)
+        if name[:12] == "autoconnect." and name[12:] in g:
+            del g[name[12:]]
+
+
+def buffers(n, size):
+    """n buffers of size bytes: the early ones when they fit, else new ones."""
+    return [_BUFS.pop() if _BUFS and size == 1024 else bytearray(size) for _ in range(n)]

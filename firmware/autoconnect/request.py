@@ -23,10 +23,10 @@ def _ready(sock, write):
 
 
 class Request:
-    def __init__(self, sock, peer, size):
+    def __init__(self, sock, peer, buf):
         self.sock = sock
         self.peer = peer
-        self.buf = bytearray(size)
+        self.buf = buf
         self.mv = memoryview(self.buf)
         self.start = self.end = 0
         self.t0 = ticks_ms()    # when the current request (or the wait for it) began
@@ -176,10 +176,6 @@ class Request:
                 raise HTTPError(400, "bad query string")
         return self._args
 
-    def keep_alive(self):
-        c = self.headers.get("connection", "").lower()
-        return c == "keep-alive" if self.version == "HTTP/1.0" else c != "close"
-
     def has_body(self):
         return self.chunked or self._left > 0
 
@@ -222,46 +218,13 @@ class Request:
 
     async def read(self, limit=4096):
         """The whole body as bytes; HTTPError(413) when longer than limit."""
-        if self._left > limit:
-            raise HTTPError(413, "")
-        if not self.chunked:
-            out = bytearray(self._left)
-            mv = memoryview(out)
-            pos = 0
-            while pos < len(out):
-                pos += await self.readinto(mv[pos:])
-            return bytes(out)
-        out = bytearray()
-        chunk = bytearray(256)
-        while True:
-            n = await self.readinto(chunk)
-            if not n:
-                return bytes(out)
-            if len(out) + n > limit:
-                raise HTTPError(413, "")
-            out.extend(memoryview(chunk)[:n])
+        from .form import read
+        return await read(self, limit)
 
     async def form(self, limit=4096):
         """Posted fields (urlencoded, or the text fields of multipart) over the query's."""
-        from .urlenc import parse_qs
-        fields = {}
-        try:
-            if self.headers.get("content-type", "").startswith("multipart/form-data"):
-                mp = self.multipart()
-                while True:
-                    part = await mp.next()
-                    if part is None:
-                        break
-                    if part.filename is None and part.name not in fields:
-                        fields[part.name] = await part.text(limit)
-            elif self.has_body():
-                parse_qs(await self.read(limit), fields)
-        except ValueError:
-            raise HTTPError(400, "bad form encoding")
-        for k, v in self.args.items():
-            if k not in fields:
-                fields[k] = v
-        return fields
+        from .form import form
+        return await form(self, limit)
 
     def multipart(self):
         """A streaming reader of the multipart/form-data body (see multipart.py)."""

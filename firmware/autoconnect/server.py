@@ -1,24 +1,37 @@
 """WebServer: an HTTP/1.1 server on asyncio with bounded memory per connection.
 
 Routes map exact paths (normalised: escapes decoded, dot segments resolved;
-case-sensitive) to handler(request). A handler returns str/bytes (HTML), a dict
+case-sensitive) to handler(request), or to a module loaded for the request (its
+handle(request)). A handler returns str/bytes (HTML), a dict
 or list (JSON), a tuple (body, status[, headers]), a Response, or None (204); it
 may be `async def`. A handler that raises answers 500; the server keeps running.
 
 Connections: at most max_conns at once; when full, the longest-waiting idle one
 (idle for at least evict_grace_ms) is evicted for a new client, else new clients
 wait in the listen backlog. A connection waiting request_timeout_ms for a whole
-request, or idle_timeout_ms on a socket read or write inside a handler, is closed."""
+request, or idle_timeout_ms on a socket read or write inside a handler, is closed.
+The max_conns buffers of bufsize bytes are allocated when the server starts and
+recycled from connection to connection."""
 import asyncio
+import gc
 import socket
 import sys
 from time import ticks_diff, ticks_ms
 
-from . import clock
 from .request import HTTPError, Request, _ready
 from .response import TEXT, Response
 
 _GEN = type((lambda: (yield))())
+_up = [ticks_ms(), 0]
+
+
+def uptime_ms():
+    """Milliseconds since the server module loaded; correct across ticks_ms() wrapping
+    (the server calls it every 250 ms)."""
+    now = ticks_ms()
+    _up[1] += ticks_diff(now, _up[0])
+    _up[0] = now
+    return _up[1]
 
 
 class WebServer:
@@ -37,12 +50,17 @@ class WebServer:
         self.backlog = backlog
         self.routes = {}
         self.not_found = None
+        self.before = None      # before(request): a Response to answer instead, or None
+        self.app = None         # what handlers find as request.app
         self.conns = []
+        self._pool = []
         self._sock = None
         self._tasks = ()
 
     def on(self, path, handler, methods=("GET",)):
-        """Route requests for path with one of methods (HEAD goes with GET) to handler."""
+        """Route requests for path with one of methods (HEAD goes with GET) to handler:
+        a function, or the name of a module whose handle(request) serves it; such a
+        module (and what it imports) is loaded for the request and unloaded after it."""
         self.routes[path] = (handler, tuple(methods))
 
     def static(self, path, filename, content_type, max_age=86400):
@@ -59,6 +77,9 @@ class WebServer:
         s.bind(socket.getaddrinfo("0.0.0.0", self.port)[0][-1])
         s.listen(self.backlog)
         s.setblocking(False)
+        if not self._pool:                  # one buffer per connection, allocated early
+            from . import buffers
+            self._pool = buffers(self.max_conns, self.bufsize)
         self._sock = s
         self._tasks = (asyncio.create_task(self._accept()), asyncio.create_task(self._sweep()))
 
@@ -89,38 +110,40 @@ class WebServer:
         s = self._sock
         while True:
             await _ready(s, False)
-            while not self._room():
-                await asyncio.sleep_ms(50)
+            while not self._pool:           # at the cap: evict an idle one, or wait
+                self._evict()
+                await asyncio.sleep_ms(20)
             try:
                 cs, peer = s.accept()
             except OSError:
                 continue
             cs.setblocking(False)
-            c = Request(cs, peer, self.bufsize)
-            self.conns.append(c)
-            c.task = asyncio.create_task(self._serve(c))
+            try:
+                c = Request(cs, peer, self._pool.pop())
+                self.conns.append(c)
+                c.task = asyncio.create_task(self._serve(c))
+            except MemoryError:             # no room for this client now: drop it, go on
+                cs.close()
+                gc.collect()
+                continue
             await asyncio.sleep_ms(0)       # let it read its request before the next accept
 
-    def _room(self):
-        """Whether a client may be accepted now, evicting an idle connection if needed."""
-        live = [c for c in self.conns if c.task]
-        if len(live) < self.max_conns:
-            return True
+    def _evict(self):
+        """Drop the longest-waiting idle connection (idle at least evict_grace_ms)."""
         now = ticks_ms()
         victim = None
-        for c in live:
-            if not c.busy and ticks_diff(now, c.t0) >= self.evict_grace_ms and (
+        for c in self.conns:
+            if c.task and not c.busy and ticks_diff(now, c.t0) >= self.evict_grace_ms and (
                     victim is None or ticks_diff(c.t0, victim.t0) < 0):
                 victim = c
         if victim:
             self._drop(victim)
-        return victim is not None
 
     async def _sweep(self):
         while True:
             await asyncio.sleep_ms(250)
             now = ticks_ms()
-            clock.uptime_ms()
+            uptime_ms()
             for c in self.conns:
                 if (ticks_diff(now, c.t0) > self.request_timeout_ms if not c.busy else
                         c.since is not None and ticks_diff(now, c.since) > self.idle_timeout_ms):
@@ -136,7 +159,9 @@ class WebServer:
                     break
                 c.busy = True
                 served += 1
-                keep = c.keep_alive() and served < self.keepalive_max
+                conn = c.headers.get("connection", "").lower()
+                keep = served < self.keepalive_max and (
+                    conn == "keep-alive" if c.version == "HTTP/1.0" else conn != "close")
                 try:
                     res = _coerce(await self._dispatch(c))
                 except HTTPError as e:
@@ -160,8 +185,10 @@ class WebServer:
             c.sock.close()
             c.task = None
             self.conns.remove(c)
+            self._pool.append(c.buf)
 
     async def _dispatch(self, req):
+        req.app = self.app
         route = self.routes.get(req.path)
         if route is None:
             if self.not_found is None:
@@ -172,6 +199,20 @@ class WebServer:
             if req.method not in methods and not (req.method == "HEAD" and "GET" in methods):
                 allow = ", ".join(methods + (("HEAD",) if "GET" in methods else ()))
                 return Response("Method Not Allowed", 405, {"Allow": allow}, TEXT)
+        if self.before:
+            res = self.before(req)
+            if res is not None:
+                return res
+        if isinstance(handler, str):
+            had = list(sys.modules)
+            try:
+                res = __import__(handler, None, None, ("_",)).handle(req)
+                if type(res) is _GEN:
+                    res = await res
+            finally:                        # what the handler loaded goes again
+                from . import unload
+                unload(*[m for m in sys.modules if m not in had])
+            return res
         res = handler(req)
         if type(res) is _GEN:
             res = await res

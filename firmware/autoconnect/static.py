@@ -1,4 +1,5 @@
-"""Serving files: the gzipped twin (name + '.gz') to clients that accept gzip."""
+"""Serving files: the gzipped twin (name + '.gz') to clients that accept gzip.
+handle() serves the portal's own assets."""
 import os
 
 from .request import HTTPError
@@ -18,3 +19,10 @@ def serve(req, filename, content_type, max_age=86400):
         h["Vary"] = "Accept-Encoding"
         return Response(open(name, "rb"), 200, h, content_type, size)
     raise HTTPError(404, "Not Found")
+
+
+def handle(req):
+    from .portal import WWW
+    name = req.path[5:]                     # /_ac/ac.css -> ac.css
+    return serve(req, WWW + name, "text/css" if name[-4:] == ".css" else "text/javascript",
+                 604800)

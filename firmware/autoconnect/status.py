@@ -1,7 +1,8 @@
 """GET /_ac/status: the board's state as JSON."""
 import gc
 
-from . import clock, sysinfo
+from . import sysinfo
+from .server import uptime_ms
 
 
 def info(portal=False):
@@ -10,7 +11,7 @@ def info(portal=False):
     gc.collect()
     return {"version": sysinfo.app_version(), "partition": part.info()[4] if part else None,
             "mode": mode, "ssid": ssid, "ip": ip, "ap_ip": ap_ip, "portal": portal,
-            "free_heap": gc.mem_free(), "uptime_s": clock.uptime_ms() // 1000,
+            "free_heap": gc.mem_free(), "uptime_s": uptime_ms() // 1000,
             "chip": sysinfo.chip()}
 
 

@@ -11,11 +11,13 @@ def chip():
 
 def running_partition():
     """The running app partition (esp32.Partition), or None without OTA slots."""
-    try:
-        from esp32 import Partition
-    except ImportError:
+    if chip() != "esp32":
         return None
-    return Partition(Partition.RUNNING)
+    from esp32 import Partition
+    try:
+        return Partition(Partition.RUNNING)
+    except (OSError, ValueError):
+        return None
 
 
 def app_version():

@@ -1,0 +1,149 @@
+"""What every portal page shares: the skeleton, the menu, template sections from
+www/pages.html and labels from www/labels.txt (overridden by config.labels). Every
+value put into the HTML is escaped. Loaded while a page renders."""
+from micropython import const
+
+from . import __version__
+from .portal import WWW
+from .response import Response
+
+_CONFIGNEW = const(0x01)
+_OPENSSIDS = const(0x02)
+_DISCONNECT = const(0x04)
+_RESET = const(0x08)
+_HOME = const(0x10)
+_DEVINFO = const(0x40)
+_HEAD = ('<!DOCTYPE html><html><head><meta charset="UTF-8"><meta name="viewport" '
+         'content="width=device-width,initial-scale=1"><title>')
+
+
+def esc(s):
+    """s as HTML text or attribute value."""
+    s = str(s)
+    for a, b in (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"), ('"', "&quot;"), ("'", "&#39;")):
+        if a in s:
+            s = s.replace(a, b)
+    return s
+
+
+def text(b):
+    """An SSID (bytes) as str, byte for byte when it is not UTF-8."""
+    try:
+        return str(b, "utf-8")
+    except UnicodeError:
+        return "".join(chr(c) for c in b)
+
+
+class Labels:
+    """Page texts by AutoConnect's label names, e.g. lbl["MENULABEL_HOME"]: from
+    config.labels, else from www/labels.txt (scanned line by line, no large buffer)."""
+
+    def __init__(self, portal):
+        self._got = dict(portal.config.labels or {})
+
+    def __getitem__(self, key):
+        v = self._got.get(key)
+        if v is None:
+            v = key
+            with open(WWW + "labels.txt") as f:
+                for line in f:
+                    if line.startswith(key) and line[len(key)] == "=":
+                        v = line[len(key) + 1:].rstrip("\n")
+                        break
+            self._got[key] = v
+        return v
+
+
+def _fill(line, values, lbl):
+    """One template line with {{key}} replaced: callables give pieces of HTML, other
+    values are escaped; UPPER_CASE keys are labels."""
+    i = 0
+    while True:
+        j = line.find("{{", i)
+        if j < 0:
+            yield line[i:] if i else line
+            return
+        k = line.find("}}", j)
+        yield line[i:j]
+        key = line[j + 2:k]
+        v = values[key] if key in values else lbl[key]
+        if callable(v):
+            yield from v()
+        else:
+            yield esc(v)
+        i = k + 2
+
+
+def _section(name, values, lbl):
+    with open(WWW + "pages.html") as f:
+        inside = False
+        for line in f:
+            if line[:2] == "@@":
+                if inside:
+                    return
+                inside = line[2:].strip() == name
+            elif inside:
+                yield from _fill(line, values, lbl)
+
+
+def page(portal, lbl, title, section, values, brand=None, menu=True, extra=""):
+    """A Response streaming a page: head, menu, a template section, the script."""
+    def gen():
+        yield _HEAD
+        yield esc(lbl[title])
+        yield "</title>%s<link rel=\"stylesheet\" href=\"/_ac/ac.css?v=%s\"></head><body>" \
+              "<div class=\"container\">" % (extra, __version__)
+        if menu:
+            yield from _menu(portal, lbl, brand)
+        yield from _section(section, values, lbl)
+        yield '</div><script src="/_ac/ac.js?v=%s"></script></body></html>' % __version__
+    return Response(gen())
+
+
+def _menu(portal, lbl, brand):
+    cfg = portal.config
+    m = portal.menu_items()
+    ssid = portal.sta.config("essid") if portal.sta.isconnected() else "N/A"
+    item = '<li class="lb-item"><a href="%s">%s</a></li>'
+
+    def lab(k):
+        return esc(lbl[k].replace("{{CUR_SSID}}", ssid))
+    yield ('<header id="lb"><input type="checkbox" class="lb-cb" id="lb-cb"><div class="lb-menu">'
+           '<ul class="lb-navigation"><li class="lb-header"><a href="%s" class="lb-brand">%s</a>'
+           '<label class="lb-burger" for="lb-cb"><span></span></label></li>'
+           % (esc(portal.boot_path()), esc(lbl[brand] if brand else cfg.title)))
+    if m & _CONFIGNEW:
+        yield item % ("/_ac/config", lab("MENULABEL_CONFIGNEW"))
+    if m & _OPENSSIDS:
+        yield item % ("/_ac/open", lab("MENULABEL_OPENSSIDS"))
+    if m & _DISCONNECT:
+        yield ('<li class="lb-item"><form method="post" action="/_ac/disc"><button>%s</button>'
+               '</form></li>' % lab("MENULABEL_DISCONNECT"))
+    if m & _RESET:
+        yield '<li class="lb-item" id="reset"><a href="#rdlg">%s</a></li>' % lab("MENULABEL_RESET")
+    for aux in portal.aux_pages:
+        if aux.menu:
+            yield item % (esc(aux.uri), esc(aux.title))
+    if m & _HOME:
+        yield item % (esc(cfg.home_uri or "/"), lab("MENULABEL_HOME"))
+    if m & _DEVINFO:
+        yield item % ("/_ac", lab("MENULABEL_DEVINFO"))
+    yield "</ul></div>"
+    if m & _RESET:
+        yield ('<div class="lap" id="rdlg"><a href="#reset" class="overlap"></a><form method="post" '
+               'action="/_ac/reset"><button class="modal_button">%s</button></form></div>'
+               % esc(lbl["BUTTONLABEL_RESET"]))
+    yield "</header>"
+
+
+def rows(pairs):
+    """Table rows of (label, value) pairs, for the {{rows}} of the table section."""
+    def gen():
+        for k, v in pairs:
+            yield "<tr><td>%s</td><td>%s</td></tr>" % (esc(k), esc(v))
+    return gen
+
+
+def quality(rssi):
+    """AutoConnect's signal quality in percent."""
+    return 0 if rssi <= -100 or rssi == 31 else 100 if rssi >= -50 else 2 * (rssi + 100)

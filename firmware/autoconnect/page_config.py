@@ -1,0 +1,46 @@
+"""/_ac/config: the networks in sight, five per page, and the form to join one."""
+from .page import Labels, esc, page, quality, text
+
+_PER_PAGE = 5
+_IP = "^((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])$"
+
+
+async def handle(req):
+    portal = req.app
+    args = await req.form() if req.method == "POST" else req.args
+    try:
+        p = max(0, int(args.get("page", "")))
+    except ValueError:
+        p = None
+    if p is None or portal.scan_cache is None:
+        from .connect import rescan
+        rescan(portal)
+        p = 0
+    scan = portal.scan_cache
+    named = [s for s in scan if s[0]]
+    lbl = Labels(portal)
+
+    def items():
+        for ssid, _, ch, rssi, auth, _ in named[p * _PER_PAGE:(p + 1) * _PER_PAGE]:
+            yield ('<input type="button" onclick="onFocus(this.getAttribute(\'value\'))" value="%s">'
+                   '<label class="slist">%d&#037;&ensp;Ch.%d</label>%s<br>'
+                   % (esc(text(ssid)), quality(rssi), ch, '<span class="img-lock"></span>' if auth else ""))
+        nav = ('<button type="submit" name="page" value="%d" formaction="/_ac/config" '
+               'formnovalidate>%s</button>&emsp;')
+        if p:
+            yield nav % (p - 1, esc(lbl["PAGECONFIG_PREVIOUS"]))
+        if len(named) > (p + 1) * _PER_PAGE:
+            yield nav % (p + 1, esc(lbl["PAGECONFIG_NEXT"]))
+
+    def static():
+        cfg = portal.config
+        for key, name, val in (("PAGECONFIG_IPADDRESS", "sip", cfg.staip),
+                               ("PAGECONFIG_GATEWAY", "gw", cfg.sta_gateway),
+                               ("PAGECONFIG_NETMASK", "nm", cfg.sta_netmask),
+                               ("PAGECONFIG_DNS1", "ns1", cfg.dns1), ("PAGECONFIG_DNS2", "ns2", cfg.dns2)):
+            yield ('<li class="exp"><label for="%s">%s</label><input id="%s" type="text" name="%s" '
+                   'value="%s" placeholder="0.0.0.0" pattern="%s"></li>'
+                   % (name, esc(lbl[key]), name, name, esc(val), _IP))
+    return page(portal, lbl, "PAGETITLE_CONFIG", "config",
+                {"list": items, "static": static, "total": len(scan),
+                 "hidden": len(scan) - len(named)})

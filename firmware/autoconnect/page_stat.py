@@ -1,0 +1,58 @@
+"""/_ac (statistics), /_ac/success, /_ac/fail and /_ac/status (JSON)."""
+import gc
+
+from .page import Labels, page, rows
+
+
+def _mac(b):
+    return ":".join("%02X" % x for x in b)
+
+
+def _wifi(portal, lbl, full):
+    sta, ap = portal.sta, portal.ap
+    on = sta.isconnected()
+    ipc = sta.ifconfig() if on else ("0.0.0.0",) * 4
+    mode = ("AP_STA" if ap.active() else "STA") if sta.active() else ("AP" if ap.active() else "OFF")
+    out = [(lbl["PAGESTATS_ESTABLISHEDCONNECTION"], sta.config("essid") if on else "N/A"),
+           (lbl["PAGESTATS_MODE"], "%s(%d)" % (mode, sta.status())),
+           (lbl["PAGESTATS_IP"], ipc[0]), (lbl["PAGESTATS_GATEWAY"], ipc[2]),
+           (lbl["PAGESTATS_SUBNETMASK"], ipc[1])]
+    if full:
+        out += [(lbl["PAGESTATS_SOFTAPIP"], ap.ifconfig()[0] if ap.active() else "0.0.0.0"),
+                (lbl["PAGESTATS_APMAC"], _mac(ap.config("mac"))),
+                (lbl["PAGESTATS_STAMAC"], _mac(sta.config("mac")))]
+    out += [(lbl["PAGESTATS_CHANNEL"], sta.config("channel") if on else ap.config("channel")),
+            (lbl["PAGESTATS_DBM"], sta.status("rssi") if on else "N/A")]
+    return out
+
+
+def _system(lbl):
+    import esp
+    import machine
+    from .server import uptime_ms
+    ms = uptime_ms()
+    up = "%dm " % (ms // 60000 % 60) + ("%dh " % (ms // 3600000 % 24) if ms >= 3600000 else "") + \
+        ("%dd " % (ms // 86400000) if ms >= 86400000 else "")
+    gc.collect()
+    return [(lbl["PAGESTATS_CHIPID"], int.from_bytes(machine.unique_id()[-4:], "big")),
+            (lbl["PAGESTATS_CPUFREQ"], "%dMHz" % (machine.freq() // 1000000)),
+            (lbl["PAGESTATS_FLASHSIZE"], esp.flash_size()),
+            (lbl["PAGESTATS_FREEMEM"], gc.mem_free()),
+            (lbl["PAGESTATS_SYSTEM_UPTIME"], up)]
+
+
+def handle(req):
+    portal = req.app
+    if req.path == "/_ac/status":
+        from .status import info
+        return info(portal.is_portal_available())
+    lbl = Labels(portal)
+    if req.path == "/_ac/fail":
+        a = portal.attempt
+        reason = a[1] if a and isinstance(a[1], str) else "N/A"
+        return page(portal, lbl, "PAGETITLE_CONNECTIONFAILED", "table",
+                    {"rows": rows([(lbl["PAGECONNECTIONFAILED_CONNECTIONFAILED"], reason)])},
+                    "MENUTEXT_FAILED")
+    full = req.path == "/_ac"
+    pairs = _wifi(portal, lbl, full) + (_system(lbl) if full else [])
+    return page(portal, lbl, "PAGETITLE_STATISTICS", "table", {"rows": rows(pairs)})
