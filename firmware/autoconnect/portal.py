@@ -128,10 +128,10 @@ class AutoConnect:
             _warm_up()
             await self.server.start()
         ok = await self._job("begin", ssid, passphrase, timeout_ms)
+        if self._task is None:              # retries run during the portal wait too
+            self._task = asyncio.create_task(self._supervise())
         if not ok and self.config.auto_rise:
             ok = await self._portal_wait()
-        if self._task is None:
-            self._task = asyncio.create_task(self._supervise())
         return ok
 
     async def _job(self, name, *args):

@@ -1,0 +1,48 @@
+# Test application for the portal. The test prepends `T = {...}`: "config" (fields for
+# AutoConnectConfig), "begin" (arguments), "serve" (use the asyncio entry point),
+# "hooks" (which to install), "menu" ([enable, disable] bits).
+import asyncio
+import json
+
+from autoconnect import AutoConnect, AutoConnectConfig
+
+events = []
+portal = AutoConnect(AutoConnectConfig(**T.get("config", {})))
+hooks = T.get("hooks", {})
+if "detect" in hooks:
+    portal.on_detect(lambda ip: events.append(["detect", ip]) or hooks["detect"])
+if "connect" in hooks:
+    portal.on_connect(lambda ip: events.append(["connect", ip]))
+if "portal" in hooks:
+    calls = [0]
+
+    def _portal():
+        calls[0] += 1
+        return calls[0] < hooks["portal"]
+    portal.while_captive_portal(_portal)
+if "not_found" in hooks:
+    portal.on_not_found(lambda req: ("app 404 " + req.path, 404))
+enable, disable = T.get("menu", [0, 0])
+portal.enable_menu(enable)
+portal.disable_menu(disable)
+portal.server.on("/api/x", lambda req: {"x": 1, "status": portal.portal_status()})
+portal.server.on("/events", lambda req: events)
+ticks = [0]
+
+
+async def counter():
+    while True:
+        ticks[0] += 1
+        await asyncio.sleep_ms(50)
+portal.server.on("/ticks", lambda req: ticks)
+
+if T.get("serve"):
+    async def main():
+        asyncio.create_task(counter())
+        await portal.serve()
+    asyncio.run(main())
+else:
+    ok = portal.begin(*T.get("begin", []))
+    events.append(["begin", ok, portal.portal_status()])
+    while True:
+        portal.handle_client()
