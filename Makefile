@@ -3,14 +3,13 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
-APT_PACKAGES := chromium socat
+APT_PACKAGES := chromium socat strace
 
 .PHONY: setup run test clean
 
 setup: $(STAMP)
 	@missing=""; \
-	command -v chromium >/dev/null || missing="$$missing chromium"; \
-	command -v socat >/dev/null || missing="$$missing socat"; \
+	for pkg in $(APT_PACKAGES); do command -v $$pkg >/dev/null || missing="$$missing $$pkg"; done; \
 	if [ -n "$$missing" ]; then \
 		echo "Installing Debian packages:$$missing"; \
 		DEBIAN_FRONTEND=noninteractive apt-get update -q && \

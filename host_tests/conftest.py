@@ -66,7 +66,7 @@ class Board:
             assert self.proc.poll() is None, f"simulator exited:\n{self.log()}"
             try:
                 status, _, _ = self.request("GET", path, timeout=2)
-                if status == 200:
+                if status in (200, 401):        # answering (perhaps behind authentication)
                     return
             except OSError:
                 pass
