@@ -279,3 +279,10 @@ def test_application_routes_and_not_found(make_board, tmp_path):
     wait_for(lambda: not b.status()["portal"])
     status, _, body = b.request("GET", "/nothing", headers={"Host": "example.com"})
     assert status == 404 and body == b"app 404 /nothing"                   # portal closed
+
+
+def test_while_connecting_can_abandon_an_attempt(make_board, tmp_path):
+    b = portal_board(make_board, tmp_path, {"hooks": {"connecting": False}})
+    assert connect(b, HOME)[1].endswith("/_ac/fail")
+    assert ["connecting", "HomeNet"] in b.get_json("/events")
+    assert b.status()["ssid"] is None and saved(b) == []

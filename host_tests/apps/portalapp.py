@@ -20,6 +20,8 @@ if "portal" in hooks:
         calls[0] += 1
         return calls[0] < hooks["portal"]
     portal.while_captive_portal(_portal)
+if "connecting" in hooks:
+    portal.while_connecting(lambda ssid: events.append(["connecting", ssid]) or hooks["connecting"])
 if "not_found" in hooks:
     portal.on_not_found(lambda req: ("app 404 " + req.path, 404))
 enable, disable = T.get("menu", [0, 0])
