@@ -10,6 +10,7 @@ import time
 import pytest
 
 from conftest import APPS, ROOT
+from portaltest import write_world
 
 NETS = [
     {"ssid": "HomeNet", "bssid": "a0:00:00:00:00:01", "channel": 6, "rssi": -50,
@@ -24,16 +25,10 @@ NETS = [
 ]
 
 
-def write_world(path, networks=NETS, stations=0):
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps({"networks": networks, "stations": stations, "connect_ms": 300}))
-    tmp.replace(path)
-
-
 @pytest.fixture
 def world(tmp_path):
     path = tmp_path / "world.json"
-    write_world(path)
+    write_world(path, NETS)
     return path
 
 
@@ -77,7 +72,7 @@ def test_network_vanishes_and_returns(board, world):
     write_world(world, NETS[1:])
     w = board.get_json("/wlan")
     assert not w["connected"] and w["status"] == 1001 and board.status()["ip"] is None
-    write_world(world)
+    write_world(world, NETS)
     deadline = time.monotonic() + 5
     while not board.get_json("/wlan")["connected"]:
         assert time.monotonic() < deadline
@@ -92,7 +87,7 @@ def test_soft_ap_and_stations(board, world):
     assert w["ap_ifconfig"][0] == "172.217.28.1" and w["stations"] == 0 and not w["ap_connected"]
     st = board.status()
     assert st["ap_ip"] == "172.217.28.1" and st["mode"] == "AP"
-    write_world(world, stations=2)
+    write_world(world, NETS, stations=2)
     w = board.get_json("/wlan")
     assert w["stations"] == 2 and w["ap_connected"]
     board.get_json("/connect?ssid=Open")
