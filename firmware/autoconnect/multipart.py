@@ -72,19 +72,27 @@ class Multipart:
             raise HTTPError(400, "bad multipart boundary")
         self._req = req
         self._delim = b"\r\n--" + boundary.encode()
-        self.buf = _pool.pop() if _pool else bytearray(BUFSIZE)
-        self.mv = memoryview(self.buf)
-        self.buf[:2] = b"\r\n"      # so the first boundary looks like every other one
-        self.start, self.end = 0, 2
+        n = req.end - req.start
+        if not req.chunked and n <= req._left:
+            # parse in the connection's own buffer: its window holds the body's start
+            req.free()
+            req.start = req.end = 0
+            req._left -= n
+            self.buf, self.mv = req.buf, req.mv
+            self.start, self.end = 0, n
+        else:
+            self.buf = _pool.pop() if _pool else bytearray(BUFSIZE)
+            self.mv = memoryview(self.buf)
+            self.start = self.end = 0
         self._eof = False
-        self._in_data = True        # the preamble is skipped like part data
+        self._in_data = False
+        self._first = True
         self._last = False
 
     def release(self):
-        """Return the buffer to the pool (done automatically at the final boundary)."""
-        if self.buf is not None and not _pool:
+        """Return a separate buffer to the pool (done at the final boundary)."""
+        if self.buf is not self._req.buf and not _pool:
             _pool.append(self.buf)
-        self.buf = None
 
     async def _fill(self):
         if self._eof:
@@ -135,6 +143,21 @@ class Multipart:
         """The next Part, or None after the closing boundary."""
         if self._last:
             return None
+        if self._first:                          # skip any preamble up to the first boundary
+            self._first = False
+            d = self._delim
+            while True:
+                while self.end - self.start < len(d) - 2 and not self._eof:
+                    await self._fill()
+                if self.buf[self.start:self.start + len(d) - 2] == d[2:]:
+                    self.start += len(d) - 2
+                    break
+                i = self.buf.find(d, self.start, self.end)
+                if i >= 0:
+                    self.start = i + len(d)
+                    break
+                self.start = max(self.start, self.end - len(d) + 1)
+                await self._fill()
         while await self.read():
             pass
         while self.end - self.start < 2:
