@@ -36,8 +36,13 @@ def __getattr__(name):
 
 
 def unload(*names):
-    """Forget modules loaded for one job (full names), so the GC can take them back."""
+    """Forget modules loaded for one job (full names), so the GC can take them back,
+    when memory is short (below 48 KB free); otherwise they stay for the next time,
+    since loading them again and again fragments the heap."""
+    import gc
     import sys
+    if gc.mem_free() > 49152:
+        return
     g = globals()
     for name in names:
         sys.modules.pop(name, None)
