@@ -11,12 +11,14 @@ _CONST = (" ESTABLISHED=1 AUTORECONNECT=2 TIMEOUT=4 INTERRUPT=8 CAPTIVEPORTAL=64
           " SAVECREDENTIAL_AUTO=1 SAVECREDENTIAL_ALWAYS=2 ONBOOTURI_ROOT=0 ONBOOTURI_HOME=1"
           " PRINCIPLE_RECENT=0 PRINCIPLE_RSSI=1 AUTH_NONE=0 AUTH_DIGEST=1 AUTH_BASIC=2"
           " AUTHSCOPE_PARTIAL=1 AUTHSCOPE_AUX=2 AUTHSCOPE_AC=4 AUTHSCOPE_PORTAL=6"
-          " AUTHSCOPE_WITHCP=32768 OTA_EXTRA=0 OTA_BUILTIN=1 ")
+          " AUTHSCOPE_WITHCP=32768 OTA_EXTRA=0 OTA_BUILTIN=1 EXIT_AHEAD=1 EXIT_LATER=2"
+          " EXIT_BOTH=3 ")
 # Connection buffers, allocated before any other module loads (and fragments the heap):
 # the web server's default 1 KB per connection, 4 on ESP8266, 8 elsewhere.
 _BUFS = [bytearray(1024) for _ in range(4 if __import__("os").uname().sysname == "esp8266" else 8)]
 _CLASSES = {"AutoConnect": "portal", "AutoConnectConfig": "config",
-            "AutoConnectCredential": "credential"}
+            "AutoConnectCredential": "credential", "AutoConnectAux": "aux",
+            "AutoConnectElement": "aux"}
 
 
 def __getattr__(name):
@@ -25,8 +27,7 @@ def __getattr__(name):
         if i >= 0:
             i += len(name) - 1
             return int(_CONST[i:_CONST.find(" ", i)])
-        raise AttributeError(name)
-    mod = _CLASSES.get(name)
+    mod = _CLASSES.get(name) or (name[:2] == "AC" and "aux")
     try:
         if mod:
             return getattr(__import__("autoconnect." + mod, None, None, (name,)), name)
@@ -35,13 +36,13 @@ def __getattr__(name):
         raise AttributeError(name)
 
 
-def unload(*names):
+def unload(*names, force=False):
     """Forget modules loaded for one job (full names), so the GC can take them back,
-    when memory is short (below 48 KB free); otherwise they stay for the next time,
-    since loading them again and again fragments the heap."""
+    when memory is short (below 48 KB free) or force; otherwise they stay for the next
+    time, since loading them again and again fragments the heap."""
     import gc
     import sys
-    if gc.mem_free() > 49152:
+    if not force and gc.mem_free() > 49152:
         return
     g = globals()
     for name in names:

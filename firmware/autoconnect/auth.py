@@ -59,3 +59,15 @@ def portal_allows(portal, req, scope):
     if not cfg.auth_scope & 0x8000 and via_ap(portal, req):
         return True
     return check_basic(req, cfg.username or cfg.apid, cfg.password or cfg.psk)
+
+
+def aux_allows(portal, req, aux, scope):
+    """A custom page's rule: the portal's scope includes AUX, or includes PARTIAL and
+    the page asks for authentication itself."""
+    cfg = portal.config
+    own = aux.auth not in ("", "none") and cfg.auth_scope & 0x0001
+    if not own and (not cfg.auth or not cfg.auth_scope & scope):
+        return True
+    if not cfg.auth_scope & 0x8000 and via_ap(portal, req):
+        return True
+    return check_basic(req, cfg.username or cfg.apid, cfg.password or cfg.psk)

@@ -9,7 +9,8 @@ _DEFAULTS = (";apid=;psk=12345678;apip=172.217.28.1;gateway=172.217.28.1;netmask
              ";ticker_port=2;ticker_on=;auth=0;auth_scope=2;username=;password=;host_name="
              ";home_uri=/;title=AutoConnect;staip=0.0.0.0;sta_gateway=0.0.0.0"
              ";sta_netmask=0.0.0.0;dns1=0.0.0.0;dns2=0.0.0.0;ota=0;ota_extra_caption=N"
-             ";ap_grace_ms=30000;labels=N;max_credentials=8;credential_file=/ac_credt.json;")
+             ";ap_grace_ms=30000;labels=N;max_credentials=8;credential_file=/ac_credt.json"
+             ";upload_dir=/uploads;")
 
 
 def _default(name):
@@ -33,7 +34,8 @@ class AutoConnectConfig:
     portal_timeout and begin_timeout in ms, reconnect_interval in units of 30 s,
     uptime in s. Added here: ap_grace_ms (how long the soft AP stays up after a
     portal connection, default 30000), labels (a dict overriding page and menu texts
-    by AutoConnect's label names), max_credentials (8) and credential_file."""
+    by AutoConnect's label names), max_credentials (8), credential_file and
+    upload_dir (where ACFile uploads go, "/uploads")."""
 
     def __init__(self, apid=None, psk=None, portal_timeout=0, channel=1, **fields):
         if apid is not None:

@@ -36,7 +36,7 @@ _GATES = {"/_ac": 0x100, "/_ac/config": 0x101, "/_ac/connect": 0x103, "/_ac/open
           "/_ac/result": 0, "/_ac/success": 0, "/_ac/fail": 0}
 _PAGES = {"/_ac": "stat", "/_ac/success": "stat", "/_ac/fail": "stat", "/_ac/config": "config",
           "/_ac/connect": "join", "/_ac/result": "join", "/_ac/open": "saved", "/_ac/del": "saved",
-          "/_ac/disc": "leave", "/_ac/reset": "leave", "/_ac/status": "stat",
+          "/_ac/disc": "leave", "/_ac/reset": "leave", "/_ac/status": "stat", "/_ac/worker": None,
           "/_ac/ac.css": None, "/_ac/ac.js": None}
 
 
@@ -53,6 +53,7 @@ class AutoConnect:
         self.join_task = None
         self.del_failed = None
         self.aux_pages = []
+        self.where_uri = ""
         self.dns = None
         self.joined_at = None   # when the station connected while the portal was up
         self.seen = self.retry = ticks_ms()
@@ -62,7 +63,9 @@ class AutoConnect:
         s.before = self._check
         s.not_found = self._not_found
         for path, page in _PAGES.items():
-            s.on(path, "autoconnect." + ("page_" + page if page else "static"), ("GET", "POST"))
+            s.on(path, "autoconnect." + ("page_" + page if page else
+                                         "aux_page" if path == "/_ac/worker" else "static"),
+                 ("GET", "POST"))
 
     # --- AutoConnect's API ---
 
@@ -107,6 +110,50 @@ class AutoConnect:
         """The credential store (AutoConnectCredential) the portal uses."""
         from .credential import AutoConnectCredential
         return AutoConnectCredential(self.config.credential_file, self.config.max_credentials)
+
+    def join(self, pages):
+        """Add custom pages (an AutoConnectAux or a list) to the portal and its menu."""
+        for aux in pages if isinstance(pages, (list, tuple)) else (pages,):
+            if not aux.uri.startswith("/") or aux.uri.startswith("/_ac"):
+                raise ValueError("page '%s': uri must start with / and not be under /_ac" % aux.uri)
+            self.detach(aux.uri)
+            aux.portal = self
+            self.aux_pages.append(aux)
+            self.server.on(aux.uri, "autoconnect.aux_page", ("GET", "POST"))
+            if aux.persist:
+                try:
+                    aux.load_element(aux.persist)
+                except ValueError:
+                    pass                    # nothing kept yet
+
+    def detach(self, uri):
+        """Remove a joined page."""
+        self.aux_pages = [p for p in self.aux_pages if p.uri != uri]
+        self.server.routes.pop(uri, None)
+
+    def aux(self, uri):
+        """The joined page at uri, or None."""
+        for p in self.aux_pages:
+            if p.uri == uri:
+                return p
+        return None
+
+    def on(self, uri, fn, order=1):
+        """Register fn(aux, args) -> str on the joined page at uri (see AutoConnectAux.on)."""
+        page = self.aux(uri)
+        if page is None:
+            raise ValueError("no page joined at %s" % uri)
+        page.on(fn, order)
+
+    def load(self, src):
+        """Join pages from AutoConnect's JSON: one page or an array (text or a file). Every
+        good page is joined; then one ValueError names every problem of the others."""
+        from .aux_json import load_pages
+        load_pages(self, src)
+
+    def where(self):
+        """The URI of the page whose form led to the current request."""
+        return self.where_uri
 
     def begin(self, ssid=None, passphrase=None, timeout_ms=None):
         """AutoConnect's begin(): blocks until connected, or until the portal times out or
@@ -246,11 +293,15 @@ class AutoConnect:
         if gate & 0x100 and not self.authorized(req):
             from .auth import challenge
             return challenge("AUTOCONNECT")
-        origin = req.headers.get("origin")
-        if req.method == "POST" and origin is not None and \
-                origin.split("://", 1)[-1].rstrip("/") != req.headers.get("host", ""):
+        if req.method == "POST" and self.cross_site(req):
             return Response("Forbidden: cross-site request", 403, None, TEXT)
         return None
+
+    def cross_site(self, req):
+        """Whether req carries an Origin of another host:port than its Host (or null)."""
+        origin = req.headers.get("origin")
+        return origin is not None and \
+            origin.split("://", 1)[-1].rstrip("/") != req.headers.get("host", "")
 
     def _not_found(self, req):
         if self.status_bits & _CAPTIVEPORTAL:
@@ -268,15 +319,17 @@ class AutoConnect:
 
 
 def _warm_up():
-    """Load and drop every module the portal loads on demand, so that the names they
-    add to the interpreter's string table are stored now, together, while the heap is
-    still in one piece, not later between a page's temporary objects."""
+    """On a small heap, load and drop every module the portal loads on demand, so that
+    the names they add to the interpreter's string table are stored now, together,
+    while the heap is still in one piece, not later between a page's temporary objects."""
     import gc
+    if gc.mem_free() > 100000:
+        return
     for name in ("connect", "credential", "dns", "captive", "auth", "form", "static", "status",
                  "sysinfo", "page", "page_stat", "page_config", "page_join", "page_saved",
-                 "page_leave"):
+                 "page_leave", "aux_page", "aux_json", "multipart"):
         __import__("autoconnect." + name)
-        unload("autoconnect." + name)
+        unload("autoconnect." + name, force=True)
         gc.collect()
 
 

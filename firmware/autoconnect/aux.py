@@ -1,0 +1,300 @@
+"""AutoConnectAux: custom pages made of elements, defined in AutoConnect's JSON or in
+Python, joined to the portal's menu, with handlers called when they are requested.
+
+Element classes take AutoConnect's constructor arguments in its order, or keywords
+named after its JSON keys (snake_case: label_position, global_). Names and types are
+matched case-insensitively, as AutoConnect does."""
+
+AC_EXIT_AHEAD = 1
+AC_EXIT_LATER = 2
+AC_EXIT_BOTH = 3
+
+
+class AutoConnectElement:
+    """What every element has: name, value, posterior ("none", "br", "par", "div"),
+    global_ (posted values copied to same-named elements of other pages) and enable."""
+    type = "ACElement"
+    _ARGS = ("value", "posterior")
+    posterior = "none"
+    value = ""
+    global_ = False
+    enable = True
+
+    def __init__(self, name="", *args, **attrs):
+        self.name = name
+        for k, v in zip(self._ARGS, args):
+            setattr(self, k, v)
+        for k, v in attrs.items():
+            setattr(self, k, v)
+        self._reactor = None
+        self._responses = None
+
+    def on(self, fn):
+        """fn(element, aux) for an event of this element in the browser (through
+        /_ac/worker, without leaving the page)."""
+        self._reactor = fn
+
+    def response(self, attr, value=None):
+        """Change a property of this element in the browser after an event:
+        response("new value") or response("style", {"color": "red"})."""
+        if value is None:
+            attr, value = self._DEFAULT_RESPONSE, attr
+        if self._responses is None:
+            self._responses = {}
+        self._responses[attr] = value
+
+    _DEFAULT_RESPONSE = "value"
+
+    def __repr__(self):
+        return "<%s %s>" % (self.type, self.name)
+
+
+class ACElement(AutoConnectElement):
+    """Raw HTML, emitted as it is."""
+
+
+class ACButton(AutoConnectElement):
+    type = "ACButton"
+    _ARGS = ("value", "action", "posterior")
+    action = ""
+    _DEFAULT_RESPONSE = "innerHTML"
+
+
+class ACCheckbox(AutoConnectElement):
+    type = "ACCheckbox"
+    _ARGS = ("value", "label", "checked", "label_position", "posterior")
+    label = ""
+    checked = False
+    label_position = "behind"
+    posterior = "br"
+    _DEFAULT_RESPONSE = "checked"
+
+
+class ACFile(AutoConnectElement):
+    """A file upload: value becomes the uploaded file's name; mime_type and size too."""
+    type = "ACFile"
+    _ARGS = ("value", "label", "store", "posterior")
+    label = ""
+    store = "fs"
+    posterior = "br"
+    mime_type = ""
+    size = 0
+
+
+class ACInput(AutoConnectElement):
+    type = "ACInput"
+    _ARGS = ("value", "label", "pattern", "placeholder", "posterior", "apply", "style")
+    label = ""
+    pattern = ""
+    placeholder = ""
+    apply = "text"
+    style = ""
+    posterior = "br"
+
+    def is_valid(self):
+        """Whether value matches pattern as a whole (an empty pattern accepts all)."""
+        if not self.pattern:
+            return True
+        import re
+        try:
+            m = re.match("(?:%s)$" % self.pattern, str(self.value))
+        except Exception:                       # a pattern this re cannot compile
+            return False
+        return m is not None
+
+
+class _Choice(AutoConnectElement):
+    """Radio buttons and selects: options in `values`, the 1-based choice in `_at`."""
+    label = ""
+    posterior = "br"
+
+    @property
+    def value(self):
+        i = getattr(self, self._AT)
+        return self.values[i - 1] if 0 < i <= len(self.values) else ""
+
+    @value.setter
+    def value(self, text):
+        """Choose the option with this text (or a list: the options themselves)."""
+        if isinstance(text, (list, tuple)):
+            self.values = list(text)
+            return
+        text = str(text)
+        setattr(self, self._AT, self.values.index(text) + 1 if text in self.values else 0)
+
+    def add(self, option):
+        self.values.append(option)
+
+    def empty(self):
+        self.values = []
+        setattr(self, self._AT, 0)
+
+
+class ACRadio(_Choice):
+    type = "ACRadio"
+    _ARGS = ("values", "label", "arrange", "checked", "posterior")
+    _AT = "checked"
+    arrange = "vertical"
+    checked = 0
+
+    def __init__(self, name="", *args, **attrs):
+        self.values = []
+        super().__init__(name, *args, **attrs)
+
+
+class ACSelect(_Choice):
+    type = "ACSelect"
+    _ARGS = ("options", "label", "selected", "posterior")
+    _AT = "selected"
+    selected = 0
+
+    def __init__(self, name="", *args, **attrs):
+        self.values = []
+        if args:
+            args = (list(args[0]),) + args[1:]
+        opts = attrs.pop("options", attrs.pop("option", None))
+        super().__init__(name, *args, **attrs)
+        if opts is not None:
+            self.values = list(opts)
+
+    @property
+    def options(self):
+        return self.values
+
+    @options.setter
+    def options(self, opts):
+        self.values = list(opts)
+
+
+class ACRange(AutoConnectElement):
+    type = "ACRange"
+    _ARGS = ("value", "label", "min", "max", "step", "magnify", "posterior", "style")
+    value = 0
+    label = ""
+    min = 0
+    max = 0
+    step = 1
+    magnify = "void"
+    style = ""
+    posterior = "br"
+
+
+class ACStyle(AutoConnectElement):
+    """CSS added to the page's stylesheet."""
+    type = "ACStyle"
+
+
+class ACSubmit(AutoConnectElement):
+    """A button posting the page's form (and _acuri) to uri."""
+    type = "ACSubmit"
+    _ARGS = ("value", "uri", "posterior")
+    uri = ""
+
+
+class ACText(AutoConnectElement):
+    type = "ACText"
+    _ARGS = ("value", "style", "format", "posterior")
+    style = ""
+    format = ""
+    _DEFAULT_RESPONSE = "innerHTML"
+
+
+TYPES = {c.type.lower(): c for c in (ACButton, ACCheckbox, ACElement, ACFile, ACInput, ACRadio,
+                                     ACRange, ACSelect, ACStyle, ACSubmit, ACText)}
+
+
+class AutoConnectAux:
+    """A custom page. AutoConnectAux(uri, title, menu=True, elements=None,
+    response=True, cors=False, auth="none")."""
+
+    def __init__(self, uri="", title="", menu=True, elements=None, response=True, cors=False,
+                 auth="none"):
+        self.uri = uri
+        self.title = title
+        self.menu = menu
+        self.response = response
+        self.cors = cors
+        self.auth = auth
+        self.elements = []
+        self.handlers = []          # [(fn, order)]
+        self.upload_handler = None
+        self.persist = None         # a file keeping the elements' values across reboots
+        self.portal = None
+        self._referer = None
+        if elements:
+            self.add(elements)
+
+    def __getitem__(self, name):
+        e = self.get_element(name)
+        if e is None:
+            raise KeyError(name)
+        return e
+
+    def __contains__(self, name):
+        return self.get_element(name) is not None
+
+    def get_element(self, name):
+        """The element with this name (case-insensitive), or None."""
+        n = name.lower()
+        for e in self.elements:
+            if e.name.lower() == n:
+                return e
+        return None
+
+    def add(self, elements):
+        """Append an element or a list of them."""
+        for e in elements if isinstance(elements, (list, tuple)) else (elements,):
+            self.elements.append(e)
+
+    def release(self, name):
+        """Remove an element; False when there is none of that name."""
+        e = self.get_element(name)
+        if e is None:
+            return False
+        self.elements.remove(e)
+        return True
+
+    def set_element_value(self, name, value):
+        self[name].value = value
+
+    def on(self, fn, order=AC_EXIT_AHEAD):
+        """fn(aux, args) -> str when the page is requested: its text goes ahead of the
+        elements (AC_EXIT_AHEAD), after them (AC_EXIT_LATER) or both (AC_EXIT_BOTH);
+        args holds the posted fields. With response=False, fn answers the request."""
+        self.handlers.append((fn, order))
+
+    def on_upload(self, handler):
+        """Receive ACFile uploads in the application: handler.open(filename, mime_type,
+        aux) -> bool, handler.write(chunk) and handler.close(ok)."""
+        self.upload_handler = handler
+
+    def is_valid(self):
+        """Whether every ACInput's value matches its pattern."""
+        return all(e.is_valid() for e in self.elements if isinstance(e, ACInput))
+
+    def referer(self):
+        """The page whose form led here (its posted values already stored), or None."""
+        return self._referer
+
+    def redirect(self, url):
+        """A 302 to url, for handlers of pages with response=False."""
+        from .response import redirect
+        return redirect(url)
+
+    def load(self, src):
+        """Load AutoConnect's page JSON (text, or a file on the board); ValueError
+        naming the page, element and key when it is not valid."""
+        from .aux_json import load_page
+        load_page(self, src)
+
+    def load_element(self, src, names=None):
+        """Create or update elements from JSON (an element or an array), optionally only
+        the named ones."""
+        from .aux_json import load_elements
+        load_elements(self, src, names)
+
+    def save_element(self, names=None, path=None):
+        """AutoConnect's JSON of the page (no names), of one element (a name) or of
+        several (a list); written atomically to path when given."""
+        from .aux_json import save
+        return save(self, names, path)

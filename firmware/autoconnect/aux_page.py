@@ -1,0 +1,280 @@
+"""Serving AutoConnectAux pages and /_ac/worker (loaded for the request).
+
+A request for a page first captures the values posted from the page whose form led
+here (_acuri): checkboxes cleared then set, radios and selects by text, ranges as
+integers, globals copied to same-named elements of other pages, uploads streamed to
+the filesystem or to the page's upload handler. Then the page's handlers run, ahead of
+or after its elements, and the page is rendered element by element."""
+import json
+
+from micropython import const
+
+from .page import Labels, esc, page
+from .response import TEXT, Response
+
+_AHEAD = const(1)
+_LATER = const(2)
+_SCOPE_AUX = const(0x0002)
+_POSTERIOR = {"br": ("", "<br>"), "par": ("<p>", "</p>"), "div": ("<div>", "</div>")}
+
+
+def _find(portal, uri):
+    uri = uri.replace("&#47;", "/")
+    for p in portal.aux_pages:
+        if p.uri == uri:
+            return p
+    return None
+
+
+def _store(e, value):
+    """Put a posted value into an element, as AutoConnect's fetchElement does."""
+    t = e.type
+    if t == "ACRange":
+        try:
+            e.value = int(value)
+        except ValueError:
+            pass
+    elif t in ("ACRadio", "ACSelect"):
+        e.value = value
+    elif t == "ACCheckbox":
+        e.checked = True
+    elif t in ("ACText", "ACElement", "ACButton"):
+        e.value = esc(value)                # shown as HTML: what a client sent stays text
+    elif t != "ACFile":
+        e.value = value
+
+
+def capture(portal, src, args):
+    """Store the posted args into the source page (and the globals of others)."""
+    low = {k.lower(): v for k, v in args.items()}
+    for e in src.elements:
+        n = e.name.lower()
+        if e.type == "ACCheckbox":
+            e.checked = False
+        if n not in low:
+            continue
+        _store(e, low[n])
+        if e.global_:
+            for p in portal.aux_pages:
+                if p is not src:
+                    for o in p.elements:
+                        if o.name.lower() == n:
+                            _store(o, low[n])
+    if src.persist:
+        src.save_element(None, src.persist)
+
+
+def _safe_name(name):
+    """A file name without folders, dot-dot or control characters."""
+    name = name.replace("\\", "/").rsplit("/", 1)[-1]
+    name = "".join(c for c in name if c >= " " and c not in '<>:"|?*').strip().lstrip(".")
+    return name[:64] or "upload.bin"
+
+
+async def _upload(portal, aux, part):
+    """Stream one file part to its ACFile's store; returns the element or None."""
+    e = None
+    for p in portal.aux_pages:
+        e = p.get_element(part.name)
+        if e is not None and e.type == "ACFile":
+            break
+        e = None
+    fname = _safe_name(part.filename)
+    size = 0
+    handler = aux.upload_handler if e is None or e.store == "extern" else None
+    if e is not None and e.store == "extern" and handler is None:
+        while await part.read():
+            pass
+        return None
+    if handler is not None:
+        ok = handler.open(fname, part.content_type, aux) is not False
+        while True:
+            chunk = await part.read()
+            if not chunk:
+                break
+            if ok:
+                handler.write(chunk)
+            size += len(chunk)
+        handler.close(ok)
+    elif e is not None:
+        import os
+        folder = portal.config.upload_dir.rstrip("/")
+        try:
+            os.mkdir(folder)
+        except OSError:
+            pass
+        with open("%s/%s" % (folder, fname), "wb") as f:
+            while True:
+                chunk = await part.read()
+                if not chunk:
+                    break
+                f.write(chunk)
+                size += len(chunk)
+    else:
+        while await part.read():
+            pass
+        return None
+    if e is not None:
+        e.value, e.mime_type, e.size = fname, part.content_type, size
+    return e
+
+
+async def _posted(portal, aux, req):
+    """The fields of a request (query and form), with uploads streamed away."""
+    args = dict(req.args)
+    if req.method != "POST" or not req.has_body():
+        return args
+    if req.headers.get("content-type", "").startswith("multipart/form-data"):
+        mp = req.multipart()
+        while True:
+            part = await mp.next()
+            if part is None:
+                break
+            if part.filename is not None:
+                await _upload(portal, aux, part)
+            else:
+                args[part.name] = await part.text(4096)
+    else:
+        args.update(await req.form())
+    return args
+
+
+def _html(e, fe):
+    """The HTML of one element (fe: the page has event handlers)."""
+    t = e.type
+    n = esc(e.name)
+    ev = ' onchange="_fe(this)"' if fe and e._reactor else ""
+    lab = '<label for="%s">%s</label>' % (n, esc(e.label)) if getattr(e, "label", "") else ""
+    if t == "ACText":
+        tag = {"par": "p", "div": "div"}.get(e.posterior, "span")
+        v = e.format % e.value if e.format else e.value
+        return '<%s id="%s"%s>%s</%s>%s' % (tag, n, ' style="%s"' % esc(e.style) if e.style else "",
+                                           v, tag, "<br>" if e.posterior == "br" else "")
+    if t == "ACElement":
+        h = str(e.value)
+    elif t == "ACButton":
+        act = "_fe(this)" if fe and e._reactor else e.action
+        h = '<button type="button" id="%s" name="%s" value="%s" onclick="%s">%s</button>' % (
+            n, n, esc(e.value), esc(act), esc(e.value))
+    elif t == "ACCheckbox":
+        box = '<input type="checkbox" id="%s" name="%s" value="%s"%s%s>' % (
+            n, n, esc(e.value), " checked" if e.checked else "", ev)
+        h = lab + box if e.label_position == "infront" else box + lab
+    elif t == "ACFile":
+        h = lab + '<input type="file" id="%s" name="%s">' % (n, n)
+    elif t == "ACInput":
+        h = lab + '<input type="%s" id="%s" name="%s"%s%s value="%s"%s%s>' % (
+            e.apply, n, n, ' pattern="%s"' % esc(e.pattern) if e.pattern else "",
+            ' placeholder="%s"' % esc(e.placeholder) if e.placeholder else "", esc(e.value),
+            ' style="%s"' % esc(e.style) if e.style else "", ev)
+    elif t == "ACRadio":
+        h = "<label>%s</label>%s" % (esc(e.label), "<br>" if e.arrange == "vertical" else "") \
+            if e.label else ""
+        for i, v in enumerate(e.values):
+            h += '<input type="radio" id="%s_%d" name="%s" value="%s"%s%s><label for="%s_%d">%s</label>%s' % (
+                n, i + 1, n, esc(v), " checked" if e.checked == i + 1 else "", ev, n, i + 1, esc(v),
+                "<br>" if e.arrange == "vertical" else "")
+    elif t == "ACRange":
+        span = '<span class="magnify">%d</span>' % e.value
+        h = lab + (span if e.magnify == "infront" else "") + \
+            '<input type="range" id="%s" name="%s" value="%d" min="%d" max="%d"%s%s%s>' % (
+                n, n, e.value, e.min, e.max, ' step="%d"' % e.step if e.step != 1 else "",
+                ' style="%s"' % esc(e.style) if e.style else "",
+                " oninput=\"_ma(this,'%s')\"" % e.magnify[0] if e.magnify != "void" else "") + \
+            (span if e.magnify == "behind" else "")
+    elif t == "ACSelect":
+        h = lab + '<select id="%s" name="%s"%s>' % (n, n, ev) + "".join(
+            '<option value="%s"%s>%s</option>' % (esc(o), " selected" if e.selected == i + 1 else "",
+                                                 esc(o)) for i, o in enumerate(e.values)) + "</select>"
+    elif t == "ACSubmit":
+        h = '<input type="button" name="%s" value="%s" onclick="_sa(&#39;%s&#39;)">' % (
+            n, esc(e.value), esc(e.uri))
+    else:
+        return ""
+    pre, post = _POSTERIOR.get(e.posterior, ("", ""))
+    return pre + h + post
+
+
+def _render(portal, aux, ahead, later):
+    fe = any(e._reactor for e in aux.elements)
+    css = "".join(str(e.value) for e in aux.elements if e.type == "ACStyle" and e.enable)
+
+    def elements():
+        if ahead:
+            yield ahead
+        for e in aux.elements:
+            if e.enable and e.type != "ACStyle":
+                yield _html(e, fe)
+        if later:
+            yield later
+    enctype = ' enctype="multipart/form-data"' if any(e.type == "ACFile" for e in aux.elements) else ""
+    return page(portal, Labels(portal), aux.title, "aux", {"elements": elements, "enctype": enctype},
+                extra="<style>%s</style>" % css.replace("</", "<\\/") if css else "")
+
+
+async def handle(req):
+    portal = req.app
+    if req.path == "/_ac/worker":
+        return await _worker(portal, req)
+    aux = _find(portal, req.path)
+    if aux is None:
+        return Response("Not found", 404, None, TEXT)
+    denied = _deny(portal, req, aux)
+    if denied:
+        return denied
+    args = await _posted(portal, aux, req)
+    src = _find(portal, args.get("_acuri", ""))
+    aux._referer = src
+    if src is not None:
+        capture(portal, src, args)
+        portal.where_uri = src.uri
+    ahead, later = "", ""
+    for fn, order in aux.handlers:
+        if not aux.response:
+            res = fn(aux, args)
+            return res if res is not None else Response(b"", 204, None, None)
+        if order & _AHEAD:
+            ahead += fn(aux, args) or ""
+    for fn, order in aux.handlers:
+        if order & _LATER:
+            later += fn(aux, args) or ""
+    res = _render(portal, aux, ahead, later)
+    if aux.cors:
+        res.headers["Access-Control-Allow-Origin"] = "*"
+    return res
+
+
+def _deny(portal, req, aux):
+    """A 401 or 403 Response when the request may not reach this page, else None."""
+    from .auth import aux_allows, challenge
+    if not aux_allows(portal, req, aux, _SCOPE_AUX):
+        return challenge("AUTOCONNECT")
+    if req.method == "POST" and portal.cross_site(req):
+        return Response("Forbidden: cross-site request", 403, None, TEXT)
+    return None
+
+
+async def _worker(portal, req):
+    """/_ac/worker: an element's event without leaving the page; JSON of what changed."""
+    if req.method != "POST":
+        return Response("invalid interface", 500, None, TEXT)
+    args = await req.form()
+    aux = _find(portal, args.get("_acuri", ""))
+    if aux is None:
+        return Response("No AutoConnectAux - %s" % args.get("_acuri", ""), 500, None, TEXT)
+    denied = _deny(portal, req, aux)
+    if denied:
+        return denied
+    e = aux.get_element(args.get("_on", ""))
+    if e is None or e._reactor is None:
+        return Response("No endpoints with _on:%s" % args.get("_on", ""), 500, None, TEXT)
+    capture(portal, aux, args)
+    e._reactor(e, aux)
+    out = []
+    for x in aux.elements:
+        if x._responses:
+            d = {"id": x.name}
+            d.update(x._responses)
+            out.append(d)
+            x._responses = None
+    return Response(json.dumps(out), 200, None, "application/json")
