@@ -42,8 +42,10 @@ def unload(*names, force=False):
     time, since loading them again and again fragments the heap."""
     import gc
     import sys
-    if not force and gc.mem_free() > 49152:
-        return
+    if not force:
+        gc.collect()
+        if gc.mem_free() > 49152:
+            return
     g = globals()
     for name in names:
         sys.modules.pop(name, None)

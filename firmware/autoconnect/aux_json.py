@@ -62,8 +62,10 @@ def _convert(v, kind):
     raise ValueError
 
 
-def _element(d, errors, where, into=None):
-    """An element from its JSON object (or update `into`); problems go to errors."""
+def _element(d, errors, page, i, into=None):
+    """An element from its JSON object (the i-th of page; or update `into`); problems
+    go to errors."""
+    where = "%s, element #%d" % (page, i)
     if not isinstance(d, dict):
         errors.append("%s: not an object" % where)
         return None
@@ -73,7 +75,7 @@ def _element(d, errors, where, into=None):
         errors.append("%s: key 'name' is missing" % where)
         return None
     name = str(name)
-    where = "%s, element '%s'" % (where, name)
+    where = "%s, element '%s'" % (page, name)
     cls = TYPES.get(str(keys.get("type", "")).lower()) if into is None else type(into)
     if cls is None:
         errors.append("%s: key 'type': unknown type '%s'" % (where, keys.get("type")))
@@ -125,7 +127,7 @@ def _page_into(aux, d, errors, where):
         elements = []
     aux.elements = []
     for i, d in enumerate(elements):
-        e = _element(d, errors, "%s, element #%d" % (where, i + 1))
+        e = _element(d, errors, where, i + 1)
         if e is not None:
             aux.elements.append(e)
 
@@ -174,9 +176,8 @@ def load_elements(aux, src, names=None):
         name = str(item.get("name", "")) if isinstance(item, dict) else ""
         if wanted is not None and name.lower() not in wanted:
             continue
-        where = "page '%s', element #%d" % (aux.uri, i + 1)
         old = aux.get_element(name) if name else None
-        e = _element(item, errors, where, old)
+        e = _element(item, errors, "page '%s'" % aux.uri, i + 1, old)
         if e is not None and old is None:
             aux.elements.append(e)
     if errors:

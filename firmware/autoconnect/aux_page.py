@@ -208,7 +208,8 @@ def _render(portal, aux, ahead, later):
         if later:
             yield later
     enctype = ' enctype="multipart/form-data"' if any(e.type == "ACFile" for e in aux.elements) else ""
-    return page(portal, Labels(portal), aux.title, "aux", {"elements": elements, "enctype": enctype},
+    return page(portal, Labels(portal), aux.title, "aux", {"elements": elements,
+                                                          "enctype": lambda: (enctype,)},
                 extra="<style>%s</style>" % css.replace("</", "<\\/") if css else "")
 
 

@@ -52,8 +52,8 @@ def _param(header, key):
         if v[:1] == '"':
             out, j = [], 1
             while j < len(v) and v[j] != '"':
-                if v[j] == "\\" and j + 1 < len(v):
-                    j += 1
+                if v[j] == "\\" and v[j + 1:j + 2] in ('"', "\\"):
+                    j += 1                      # only \" and \\ are escapes (paths keep theirs)
                 out.append(v[j])
                 j += 1
             val, rest = "".join(out), v[j + 1:]

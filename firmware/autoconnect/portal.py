@@ -59,6 +59,7 @@ class AutoConnect:
         self.seen = self.retry = ticks_ms()
         self._menu = self.config.menu_items
         self._task = None
+        _warm_up()
         s.app = self
         s.before = self._check
         s.not_found = self._not_found
@@ -172,7 +173,6 @@ class AutoConnect:
 
     async def begin_async(self, ssid=None, passphrase=None, timeout_ms=None):
         if self.server._sock is None:
-            _warm_up()
             await self.server.start()
         ok = await self._job("begin", ssid, passphrase, timeout_ms)
         if self._task is None:              # retries run during the portal wait too

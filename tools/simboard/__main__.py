@@ -8,7 +8,7 @@ from tools.simboard.install import FIRMWARE, State
 from tools.simboard.supervisor import Supervisor
 
 DEFAULT_WORLD = Path(__file__).resolve().parent / "world.json"
-DEFAULT_HEAP = {"esp32": "192K", "esp8266": "64K"}
+DEFAULT_HEAP = {"esp32": "256K", "esp8266": "64K"}
 
 
 def parse(argv):
@@ -27,7 +27,7 @@ def parse(argv):
     ap.add_argument("--dns-port", type=int, default=8053, help="stands for port 53")
     ap.add_argument("--world", type=Path, default=DEFAULT_WORLD,
                     help="radio environment, JSON (re-read at every scan and status check)")
-    ap.add_argument("--heap", help="MicroPython GC heap, e.g. 64K (esp32 192K, esp8266 64K)")
+    ap.add_argument("--heap", help="MicroPython GC heap, e.g. 64K (esp32 256K, esp8266 64K)")
     ap.add_argument("--exit-on-halt", action="store_true",
                     help="exit with main.py's status when it ends instead of idling")
     args = ap.parse_args(argv)
