@@ -1,6 +1,6 @@
 """Streaming multipart/form-data reader: parts arrive as chunks of at most one
 buffer; a boundary split across reads is found; no part is held whole in RAM."""
-from .request import HTTPError
+from .request import HTTPError, move
 
 BUFSIZE = 1024
 _pool = []          # one spare buffer, reused by the next upload
@@ -99,8 +99,7 @@ class Multipart:
             raise HTTPError(400, "truncated multipart body")
         n = self.end - self.start
         if self.start:
-            if n:
-                self.buf[:n] = bytes(self.mv[self.start:self.end])
+            move(self.buf, 0, self.start, n)
             self.start, self.end = 0, n
         if self.end == len(self.buf):
             raise HTTPError(400, "multipart line too long")

@@ -8,6 +8,8 @@ MAX_HEADERS headers and MAX_HEADER_BYTES of them (else 431)."""
 from asyncio import core, sleep_ms
 from time import ticks_ms
 
+import micropython
+
 MAX_HEADERS = 32
 MAX_HEADER_BYTES = 4096
 _TCHAR = b"!#$%&'*+-.^_`|~0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
@@ -16,6 +18,16 @@ _HEX = b"0123456789abcdefABCDEF"
 
 class HTTPError(Exception):
     """HTTPError(status, reason): the request is answered with status and closed."""
+
+
+@micropython.viper
+def move(buf, dst: int, src: int, n: int):
+    """Copy n bytes of buf from src down to dst (dst < src) in place, allocating nothing."""
+    p = ptr8(buf)
+    i = 0
+    while i < n:
+        p[dst + i] = p[src + i]
+        i += 1
 
 
 def _ready(sock, write):
@@ -68,8 +80,7 @@ class Request:
         """Move the unconsumed window to the front; returns where free space begins."""
         n = self.end - self.start
         if self.start:
-            if n:
-                self.buf[:n] = bytes(self.mv[self.start:self.end])
+            move(self.buf, 0, self.start, n)
             self.start, self.end = 0, n
         return n
 
