@@ -5,10 +5,8 @@ import re
 from urllib.parse import urlencode
 
 import pytest
-from playwright.sync_api import sync_playwright
 
 from conftest import APPS, ARTIFACTS
-from test_portal_browser import CHROMIUM_ARGS
 
 
 @pytest.fixture(scope="module")
@@ -18,21 +16,6 @@ def board(tmp_path_factory):
     b.start()
     yield b
     b.stop()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        yield b
-        b.close()
-
-
-@pytest.fixture
-def phone(browser):
-    page = browser.new_page(viewport={"width": 390, "height": 844})
-    yield page
-    page.close()
 
 
 def values(board, page):

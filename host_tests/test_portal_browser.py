@@ -4,13 +4,10 @@ import gzip
 import json
 
 import pytest
-from playwright.sync_api import sync_playwright
 
 from conftest import ARTIFACTS
 from portaltest import WORLD, connect, form, portal_board, wait_for
 
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
 HOSTILE = [
     {"ssid": "<script>alert(1)</script>", "bssid": "b0:00:00:00:00:01", "channel": 2, "rssi": -40,
      "auth": "wpa2", "password": "p\"'<>&ss é"},
@@ -20,24 +17,6 @@ HOSTILE = [
      "auth": "open"},
     {"ssid": "\u00e9" * 16, "bssid": "b0:00:00:00:00:04", "channel": 8, "rssi": -52, "auth": "open"},
 ]
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        yield b
-        b.close()
-
-
-@pytest.fixture
-def phone(browser):
-    page = browser.new_page(viewport={"width": 390, "height": 844})
-    dialogs = []
-    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
-    page.dialogs = dialogs
-    yield page
-    page.close()
 
 
 def shot(page, name):

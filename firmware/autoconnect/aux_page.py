@@ -121,22 +121,9 @@ async def _upload(portal, aux, part):
 
 async def _posted(portal, aux, req):
     """The fields of a request (query and form), with uploads streamed away."""
-    args = dict(req.args)
-    if req.method != "POST" or not req.has_body():
-        return args
-    if req.headers.get("content-type", "").startswith("multipart/form-data"):
-        mp = req.multipart()
-        while True:
-            part = await mp.next()
-            if part is None:
-                break
-            if part.filename is not None:
-                await _upload(portal, aux, part)
-            else:
-                args[part.name] = await part.text(4096)
-    else:
-        args.update(await req.form())
-    return args
+    if req.method != "POST":
+        return dict(req.args)
+    return await req.form(4096, lambda part: _upload(portal, aux, part))
 
 
 def _html(e, fe):

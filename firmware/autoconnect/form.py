@@ -25,8 +25,9 @@ async def read(req, limit):
         out.extend(memoryview(chunk)[:n])
 
 
-async def form(req, limit):
-    """Posted fields (urlencoded, or the text fields of multipart) over the query's."""
+async def form(req, limit, on_file=None):
+    """Posted fields (urlencoded, or the text fields of multipart) over the query's;
+    file parts go to `await on_file(part)` when given, else are skipped."""
     fields = {}
     try:
         if req.headers.get("content-type", "").startswith("multipart/form-data"):
@@ -35,7 +36,10 @@ async def form(req, limit):
                 part = await mp.next()
                 if part is None:
                     break
-                if part.filename is None and part.name not in fields:
+                if part.filename is not None:
+                    if on_file:
+                        await on_file(part)
+                elif part.name not in fields:
                     fields[part.name] = await part.text(limit)
         elif req.has_body():
             parse_qs(await read(req, limit), fields)

@@ -232,10 +232,11 @@ class Request:
         from .form import read
         return await read(self, limit)
 
-    async def form(self, limit=4096):
-        """Posted fields (urlencoded, or the text fields of multipart) over the query's."""
+    async def form(self, limit=4096, on_file=None):
+        """Posted fields (urlencoded, or the text fields of multipart) over the query's;
+        file parts go to `await on_file(part)` when given."""
         from .form import form
-        return await form(self, limit)
+        return await form(self, limit, on_file)
 
     def multipart(self):
         """A streaming reader of the multipart/form-data body (see multipart.py)."""
