@@ -1,6 +1,8 @@
-# The example application: AutoConnect's portal with AutoConnect's "Hello world"
-# custom page (its WebUpdate example; the update pages join it as they land).
+# The example application: AutoConnect's WebUpdate example in MicroPython.
+# A "Hello world" page from AutoConnect's JSON and the /update page (a browser uploads
+# a new image; credentials USERNAME / PASSWORD), both in the portal's menu.
 from autoconnect import AutoConnect, AutoConnectAux, AutoConnectConfig
+from autoconnect.ota import HTTPUpdateServer
 
 HELLO_PAGE = """
 { "title": "Hello world", "uri": "/", "menu": true, "element": [
@@ -9,10 +11,12 @@ HELLO_PAGE = """
 }
 """
 
-portal = AutoConnect(AutoConnectConfig(auto_reconnect=True))
+portal = AutoConnect(AutoConnectConfig(auto_reconnect=True, host_name="esp-webupdate"))
+update = AutoConnectAux("/update", "UPDATE")
 hello = AutoConnectAux()
+HTTPUpdateServer().setup(portal, "/update", "USERNAME", "PASSWORD")
 hello.load(HELLO_PAGE)
-portal.join([hello])
+portal.join([hello, update])
 
 if portal.begin():
     print("connected:", portal.sta.ifconfig()[0])

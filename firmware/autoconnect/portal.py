@@ -33,10 +33,11 @@ WWW = __file__.rsplit("/", 1)[0] + "/www/"
 # URI: menu items that enable it (0: always) + 0x100 when protected under the AC scope
 _GATES = {"/_ac": 0x100, "/_ac/config": 0x101, "/_ac/connect": 0x103, "/_ac/open": 0x102,
           "/_ac/del": 0x180, "/_ac/disc": 0x104, "/_ac/reset": 0x108, "/_ac/status": 0x100,
-          "/_ac/result": 0, "/_ac/success": 0, "/_ac/fail": 0}
+          "/_ac/result": 0, "/_ac/success": 0, "/_ac/fail": 0, "/_ac/rollback": 0x100}
 _PAGES = {"/_ac": "stat", "/_ac/success": "stat", "/_ac/fail": "stat", "/_ac/config": "config",
           "/_ac/connect": "join", "/_ac/result": "join", "/_ac/open": "saved", "/_ac/del": "saved",
           "/_ac/disc": "leave", "/_ac/reset": "leave", "/_ac/status": "stat", "/_ac/worker": None,
+          "/_ac/rollback": "rollback",
           "/_ac/ac.css": None, "/_ac/ac.js": None}
 
 
@@ -117,10 +118,14 @@ class AutoConnect:
         for aux in pages if isinstance(pages, (list, tuple)) else (pages,):
             if not aux.uri.startswith("/") or aux.uri.startswith("/_ac"):
                 raise ValueError("page '%s': uri must start with / and not be under /_ac" % aux.uri)
-            self.detach(aux.uri)
+            self.aux_pages = [p for p in self.aux_pages if p.uri != aux.uri]
             aux.portal = self
             self.aux_pages.append(aux)
-            self.server.on(aux.uri, "autoconnect.aux_page", ("GET", "POST"))
+            route = self.server.routes.get(aux.uri)
+            if route is None or route[0] == "autoconnect.aux_page":
+                self.server.on(aux.uri, "autoconnect.aux_page", ("GET", "POST"))
+            # else the application's own handler (e.g. HTTPUpdateServer) keeps the URI
+            # and the page only adds its menu item, as in AutoConnect's WebUpdate example
             if aux.persist:
                 try:
                     aux.load_element(aux.persist)
@@ -227,6 +232,8 @@ class AutoConnect:
     # --- housekeeping ---
 
     async def _supervise(self):
+        from .ota import confirm
+        confirm()                           # running and serving: keep this image
         while True:
             await asyncio.sleep_ms(_TICK_MS)
             try:

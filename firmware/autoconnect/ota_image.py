@@ -1,0 +1,192 @@
+"""Writing an ESP32 app image into the next OTA slot as it streams in.
+
+Checks, in order: magic, segment count, chip id (the running image's), app
+descriptor (a merged firmware.bin is refused), segment lengths, checksum, SHA-256,
+size against the slot, MD5 when given. One 4 KB buffer; each block is checked before
+it is written; the first 16 bytes are written last and set_boot() runs only after
+every check passed, so a refused or interrupted upload never leaves a bootable slot."""
+import hashlib
+
+import micropython
+
+BLOCK = 4096
+MERGED = ("this is a merged firmware image (bootloader, partition table and app): "
+          "upload the application image (micropython.bin, *.app-bin) instead")
+
+
+class OTAError(Exception):
+    """An update refused or failed; str() is the reason shown to the user."""
+
+
+@micropython.viper
+def _xor(buf, n: int, c: int) -> int:
+    p = ptr8(buf)
+    for i in range(n):
+        c ^= p[i]
+    return c
+
+
+class ImageWriter:
+    def __init__(self, size=None, md5=None):
+        from esp32 import Partition
+        run = Partition(Partition.RUNNING)
+        try:
+            self.part = run.get_next_update()
+        except OSError:
+            raise OTAError("Partition Could Not be Found")
+        self.cap = self.part.ioctl(4, 0) * BLOCK
+        if size is not None and size > self.cap:
+            raise OTAError("Not Enough Space: %d bytes for a slot of %d" % (size, self.cap))
+        head = bytearray(16)
+        run.readblocks(0, head)
+        self.chip = head[12] | head[13] << 8
+        self.buf = bytearray(BLOCK)
+        self.mv = memoryview(self.buf)
+        self.fill = 0
+        self.block = 0
+        self.size = 0           # bytes received
+        self.first = None       # the image's first 16 bytes, written last
+        self.sha = hashlib.sha256()
+        self.want_md5 = md5.lower() if md5 else None
+        self.md5 = None
+        if md5:
+            try:
+                self.md5 = hashlib.md5()
+            except AttributeError:          # ESP8266: no md5 in hashlib
+                from .md5 import MD5
+                self.md5 = MD5()
+        # image structure, scanned as bytes arrive
+        self.pos = 0            # absolute offset of the next byte to scan
+        self.acc = bytearray(32)
+        self.alen = 0
+        self.state = 0          # 0 header, 1 segment header, 2 segment data, 3 padding, 4 digest, 5 done
+        self.nseg = self.seg = self.left = 0
+        self.csum = 0xEF
+        self.end = 0            # offset of the checksum byte
+        self.digest = False
+        self.version = ""
+
+    def write(self, data):
+        """Take the next bytes of the image."""
+        mv = memoryview(data)
+        i = 0
+        while i < len(mv):
+            k = min(BLOCK - self.fill, len(mv) - i)
+            self.buf[self.fill:self.fill + k] = mv[i:i + k]
+            self.fill += k
+            i += k
+            if self.fill == BLOCK:
+                self._flush()
+        if self.md5:
+            self.md5.update(data)
+        self.size += len(mv)
+
+    def _flush(self):
+        n = self.fill
+        if self.block * BLOCK + n > self.cap:
+            raise OTAError("Not Enough Space: the image is larger than the slot (%d bytes)" % self.cap)
+        if self.block == 0:
+            self._check_start(n)
+        self._scan(n)
+        if n < BLOCK:
+            for j in range(n, BLOCK):
+                self.buf[j] = 0xFF
+        if self.block == 0:
+            self.first = bytes(self.mv[:16])
+            for j in range(16):
+                self.buf[j] = 0xFF
+        self.part.writeblocks(self.block, self.buf)
+        self.block += 1
+        self.fill = 0
+
+    def _check_start(self, n):
+        b = self.buf
+        if n < 36 or b[0] != 0xE9:
+            raise OTAError("Wrong Magic Byte" if n and b[0] != 0xE9 else "Image too short")
+        if not 0 < b[1] <= 16:
+            raise OTAError("Invalid segment count %d" % b[1])
+        chip = b[12] | b[13] << 8
+        if chip != self.chip:
+            raise OTAError("Wrong chip: the image is for chip id %d, this board runs %d" % (chip, self.chip))
+        if bytes(b[32:36]) != b"\x32\x54\xcd\xab":
+            raise OTAError(MERGED)
+        self.version = str(bytes(b[48:80]).split(b"\0", 1)[0], "utf-8")
+
+    def _take(self, mv, i, n, need):
+        """Accumulate `need` bytes of a structure into self.acc; returns bytes used."""
+        k = min(need - self.alen, n - i)
+        self.acc[self.alen:self.alen + k] = mv[i:i + k]
+        self.alen += k
+        return k
+
+    def _scan(self, n):
+        mv = self.mv
+        base = self.block * BLOCK
+        hashed = min(n, self.end + 1 - base) if self.state >= 3 else n
+        i = 0
+        while i < n and self.state < 5:
+            st = self.state
+            if st == 0:
+                i += self._take(mv, i, n, 24)
+                if self.alen == 24:
+                    self.nseg, self.digest = self.acc[1], self.acc[23] == 1
+                    self.alen, self.state = 0, 1
+            elif st == 1:
+                i += self._take(mv, i, n, 8)
+                if self.alen == 8:
+                    a = self.acc
+                    self.left = a[4] | a[5] << 8 | a[6] << 16 | a[7] << 24
+                    self.alen = 0
+                    if self.left & 3:
+                        raise OTAError("Invalid segment length %d" % self.left)
+                    if base + i + self.left > self.cap:
+                        raise OTAError("Not Enough Space: the image is larger than the slot "
+                                       "(%d bytes)" % self.cap)
+                    self.state = 2
+            elif st == 2:
+                k = min(self.left, n - i)
+                self.csum = _xor(mv[i:i + k], k, self.csum)
+                self.left -= k
+                i += k
+                if not self.left:
+                    self.seg += 1
+                    if self.seg < self.nseg:
+                        self.state = 1
+                    else:
+                        self.end = (base + i) // 16 * 16 + 15
+                        self.state = 3
+                        hashed = min(n, self.end + 1 - base)
+            elif st == 3:
+                if base + n <= self.end:
+                    i = n
+                else:
+                    i = self.end - base
+                    if mv[i] != self.csum:
+                        raise OTAError("Checksum mismatch")
+                    i += 1
+                    self.state = 4 if self.digest else 5
+            else:
+                i += self._take(mv, i, n, 32)
+                if self.alen == 32:
+                    self.state = 5
+        self.sha.update(mv[:max(0, hashed)])
+        if self.state == 5 and self.digest and self.sha.digest() != bytes(self.acc):
+            raise OTAError("SHA-256 mismatch")
+
+    def finish(self):
+        """Verify the end of the image, write its first 16 bytes and make it the boot
+        slot; returns the new version."""
+        if self.fill:
+            self._flush()
+        if self.state != 5:
+            raise OTAError("Image truncated after %d bytes" % self.size)
+        if self.md5:
+            got = "".join("%02x" % x for x in self.md5.digest())
+            if got != self.want_md5:
+                raise OTAError("MD5 Check Failed: expected %s, got %s" % (self.want_md5, got))
+        self.part.writeblocks(0, self.first, 0)
+        try:
+            self.part.set_boot()
+        except OSError as e:
+            raise OTAError("Could Not Activate The Firmware: %s" % e)
+        return self.version

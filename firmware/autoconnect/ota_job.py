@@ -1,0 +1,75 @@
+"""Receiving an upload (multipart) for the update pages: firmware into the next OTA
+slot, an application bundle onto the filesystem. Loaded for the upload."""
+from micropython import const
+
+from .ota_image import OTAError
+
+_SLACK = const(65536)       # multipart framing around the file in Content-Length
+
+
+def _chip():
+    import os
+    return os.uname().sysname
+
+
+async def receive(owner, req, field_names=None):
+    """Stream the upload; returns None on success or the reason it failed.
+    owner: fire(event, ...), wdt. field_names: the file fields that carry firmware
+    (None: any but "filesystem")."""
+    total = int(req.headers.get("content-length", "0") or 0)
+    md5 = req.headers.get("x-md5")
+    mp = req.multipart()
+    done = None
+    try:
+        while True:
+            part = await mp.next()
+            if part is None:
+                break
+            if part.filename is None:
+                if part.name == "md5":
+                    md5 = (await part.text(64)).strip() or md5
+                continue
+            if done is not None:
+                continue                    # one file per request
+            bundle = part.name == "filesystem"
+            owner.fire("start")
+            if bundle:
+                from .bundle import Stager
+                sink = Stager(md5)
+            elif _chip() != "esp32":
+                raise OTAError("this board has no OTA slots: upload an application bundle "
+                               "as filesystem instead of a firmware image")
+            else:
+                from .ota_image import ImageWriter
+                sink = ImageWriter(total - _SLACK if total > _SLACK else None, md5)
+            got = 0
+            while True:
+                chunk = await part.read()
+                if not chunk:
+                    break
+                sink.write(chunk)
+                got += len(chunk)
+                owner.fire("progress", got, total)
+                if owner.wdt:
+                    owner.wdt.feed()
+            done = sink.finish()
+        if done is None:
+            raise OTAError("no file in the upload")
+    except OTAError as e:
+        await _drain(mp)
+        owner.fire("error", str(e))
+        return str(e)
+    owner.fire("end")
+    return None
+
+
+async def _drain(mp):
+    """Read what is left of the upload so the browser gets the answer."""
+    try:
+        while True:
+            while await mp.read():
+                pass
+            if await mp.next() is None:
+                return
+    except Exception:
+        pass

@@ -1,0 +1,80 @@
+"""HTTPUpdateServer: ESP8266HTTPUpdateServer's /update page and upload protocol."""
+import asyncio
+
+from .response import HTML, TEXT, Response
+
+SUCCESS = '<META http-equiv="refresh" content="15;URL=/">Update Success! Rebooting...\n'
+_FORM = ("<html><body><form method='POST' action='' enctype='multipart/form-data'>Firmware:<br>"
+         "<input type='file' accept='.bin,.bin.gz' name='firmware'><input type='submit' "
+         "value='Update Firmware'></form><form method='POST' action='' "
+         "enctype='multipart/form-data'>FileSystem:<br><input type='file' accept='.bin,.acb' "
+         "name='filesystem'><input type='submit' value='Update FileSystem'></form></body></html>")
+
+
+class HTTPUpdateServer:
+    """setup(portal, path="/update", username="", password=""): a browser uploads a
+    firmware image (any file part but "filesystem") into the next OTA slot, or an
+    application bundle as "filesystem"; an MD5 comes as the field "md5" or the header
+    x-MD5. With credentials set, every request but OPTIONS needs them.
+    Callbacks: on_start(fn()), on_progress(fn(amount, size)), on_end(fn()),
+    on_error(fn(message)); reboot_on_update (True); wdt: a machine.WDT to feed."""
+
+    def __init__(self):
+        self.reboot_on_update = True
+        self.wdt = None
+        self.portal = None
+        self._cb = {}
+
+    def setup(self, portal, path="/update", username="", password=""):
+        self.portal = portal
+        self.path = path
+        self.username, self.password = username, password
+        server = getattr(portal, "server", portal)
+        server.on(path, self._handle, ("GET", "POST", "OPTIONS"))
+
+    def on_start(self, fn):
+        self._cb["start"] = fn
+
+    def on_progress(self, fn):
+        self._cb["progress"] = fn
+
+    def on_end(self, fn):
+        self._cb["end"] = fn
+
+    def on_error(self, fn):
+        self._cb["error"] = fn
+
+    def _handle(self, req):
+        if req.method == "OPTIONS":
+            return Response("y", 200, {"Access-Control-Allow-Headers": "*",
+                                       "Access-Control-Allow-Origin": "*"}, TEXT)
+        if self.username or self.password:
+            from .auth import challenge, check_basic
+            if not check_basic(req, self.username, self.password):
+                return challenge("Login Required")
+        if req.method != "POST":
+            return Response(_FORM)
+        origin = req.headers.get("origin")
+        if origin is not None and origin.split("://", 1)[-1].rstrip("/") != req.headers.get("host"):
+            return Response("Forbidden: cross-site request", 403, None, TEXT)
+        return self._upload(req)
+
+    async def _upload(self, req):
+        from .ota_job import receive
+        reason = await receive(self, req)
+        if reason:
+            return Response("Update error: " + reason, 200, None, HTML)
+        if self.reboot_on_update:
+            asyncio.create_task(_reboot())
+        return Response(SUCCESS, 200, None, HTML)
+
+    def fire(self, name, *args):
+        fn = self._cb.get(name)
+        if fn:
+            fn(*args)
+
+
+async def _reboot():
+    await asyncio.sleep_ms(1000)            # the answer goes out first
+    import machine
+    machine.reset()

@@ -1,0 +1,216 @@
+"""Browser updates: /update (ESP8266HTTPUpdateServer's protocol) into the next OTA slot,
+every bad image refused before anything boots, authentication, power cuts, rollback."""
+import base64
+import hashlib
+import json
+import random
+import struct
+import subprocess
+import sys
+import threading
+import time
+
+import pytest
+
+from conftest import APPS, ROOT
+from test_flash import otadata
+
+AUTH = {"Authorization": "Basic " + base64.b64encode(b"USERNAME:PASSWORD").decode()}
+SUCCESS = b'<META http-equiv="refresh" content="15;URL=/">Update Success! Rebooting...\n'
+PENDING, VALID, ABORTED = 1, 2, 4
+
+
+def image(tmp_path, version, size=64 * 1024, project="app", chip="esp32"):
+    out = tmp_path / ("%s-%s-%d.bin" % (project, version, size))
+    if not out.exists():
+        subprocess.run([sys.executable, "-m", "tools.mkimage", "--version", version, "-o", str(out),
+                        "--size", str(size), "--project", project, "--chip", chip], cwd=ROOT,
+                       check=True, capture_output=True)
+    return out.read_bytes()
+
+
+def multipart(data, field="firmware", filename="app.bin", md5=None):
+    b = "----acota%d" % random.randrange(1 << 30)
+    out = b""
+    if md5 is not None:
+        out += (b"--%s\r\nContent-Disposition: form-data; name=\"md5\"\r\n\r\n%s\r\n"
+                % (b.encode(), md5.encode()))
+    out += (b"--%s\r\nContent-Disposition: form-data; name=\"%s\"; filename=\"%s\"\r\n"
+            b"Content-Type: application/octet-stream\r\n\r\n" % (b.encode(), field.encode(), filename.encode()))
+    return out + data + b"\r\n--%s--\r\n" % b.encode(), "multipart/form-data; boundary=" + b
+
+
+def upload(board, data, headers=None, **kw):
+    body, ctype = multipart(data, **kw)
+    h = dict(AUTH, **{"Content-Type": ctype})
+    h.update(headers or {})
+    return board.request("POST", "/update", body=body, headers=h, timeout=120)
+
+
+def slot_hash(board, slot="ota_1"):
+    off = {"ota_0": 0x10000, "ota_1": 0x190000}[slot]
+    with open(board.state / "flash.bin", "rb") as f:
+        f.seek(off)
+        return hashlib.sha256(f.read(0x180000)).hexdigest()
+
+
+@pytest.fixture
+def board(make_board):
+    return make_board(main=APPS / "otaapp.py").start()
+
+
+def test_update_page_and_authentication(board):
+    status, headers, _ = board.request("GET", "/update")
+    assert status == 401 and headers["WWW-Authenticate"] == 'Basic realm="Login Required"'
+    for spelling in ("/update/", "//update", "/%75pdate", "/update?x=1", "/./update"):
+        assert board.request("GET", spelling)[0] == 401, spelling
+    assert board.request("HEAD", "/update")[0] == 401
+    bad = {"Authorization": "Basic " + base64.b64encode(b"USERNAME:WRONG").decode()}
+    assert board.request("GET", "/update", headers=bad)[0] == 401
+    status, _, body = board.request("GET", "/update", headers=AUTH)
+    assert status == 200 and b"name='firmware'" in body and b"name='filesystem'" in body
+    status, headers, body = board.request("OPTIONS", "/update")
+    assert (status, body) == (200, b"y")
+    assert headers["Access-Control-Allow-Origin"] == "*" and headers["Access-Control-Allow-Headers"] == "*"
+    assert board.request("GET", "/UPDATE", headers=AUTH)[0] == 404
+
+
+def test_firmware_update_reboots_into_the_new_image(board, tmp_path):
+    data = image(tmp_path, "2.0.0", 1536 * 1024 - 8192)
+    pid = board.pid()
+    status, headers, body = upload(board, data, md5=hashlib.md5(data).hexdigest())
+    assert status == 200 and body == SUCCESS and headers["Content-Type"].startswith("text/html")
+    board.wait_reboot(pid)
+    st = board.status()
+    assert (st["version"], st["partition"]) == ("2.0.0", "ota_1")
+    assert otadata(board)[0][:2] == (2, VALID)                  # confirmed once serving
+
+
+def test_md5_header_and_wrong_md5(board, tmp_path):
+    data = image(tmp_path, "2.0.1")
+    before = slot_hash(board)
+    status, _, body = upload(board, data, headers={"x-MD5": "0" * 32})
+    assert body.startswith(b"Update error: MD5 Check Failed")
+    status, _, body = upload(board, data, md5="f" * 32)
+    assert body.startswith(b"Update error: MD5 Check Failed")
+    assert otadata(board)[0][0] == 0xFFFFFFFF and board.status()["version"] == "sim-1.0.0"
+    pid = board.pid()
+    assert upload(board, data, headers={"x-MD5": hashlib.md5(data).hexdigest().upper()})[2] == SUCCESS
+    board.wait_reboot(pid)
+    assert board.status()["version"] == "2.0.1"
+
+
+def corrupt(data, how):
+    b = bytearray(data)
+    if how == "magic":
+        b[0] = 0xE8
+    elif how == "segments":
+        b[1] = 0
+    elif how == "chip":
+        b[12] = 9
+    elif how == "merged":
+        b[32:36] = b"\0\0\0\0"
+    elif how == "seglen":
+        b[28] |= 1
+    elif how == "checksum":
+        b[40000] ^= 0x10
+    elif how == "sha256":
+        b[-1] ^= 0x01
+    elif how == "truncated":
+        b = b[:30000]
+    return bytes(b)
+
+
+@pytest.mark.parametrize("how,reason", [
+    ("magic", b"Wrong Magic Byte"), ("segments", b"Invalid segment count 0"),
+    ("chip", b"Wrong chip"), ("merged", b"merged firmware image"),
+    ("seglen", b"Invalid segment length"), ("checksum", b"Checksum mismatch"),
+    ("sha256", b"SHA-256 mismatch"), ("truncated", b"Image truncated")])
+def test_bad_images_are_refused_and_nothing_boots(board, tmp_path, how, reason):
+    data = corrupt(image(tmp_path, "6.6.6"), how)
+    pid = board.pid()
+    status, _, body = upload(board, data)
+    assert status == 200 and body.startswith(b"Update error: ") and reason in body, body
+    time.sleep(1.5)
+    assert board.pid() == pid and otadata(board)[0][0] == 0xFFFFFFFF
+    assert board.get_json("/events")[-1][0] == "error"
+    data = image(tmp_path, "2.0.2")
+    assert upload(board, data)[2] == SUCCESS                    # the next upload works
+    board.wait_reboot(pid)
+    assert board.status()["version"] == "2.0.2"
+
+
+def test_other_chip_and_oversized_images(board, tmp_path):
+    assert b"Wrong chip" in upload(board, image(tmp_path, "3", chip="esp32s3"))[2]
+    big = image(tmp_path, "4", 0x180000 + 8192)
+    assert b"Update error: Not Enough Space" in upload(board, big)[2]
+    assert otadata(board)[0][0] == 0xFFFFFFFF
+
+
+def test_nothing_written_without_credentials_or_cross_site(board, tmp_path):
+    data = image(tmp_path, "5.0.0")
+    before = slot_hash(board)
+    body, ctype = multipart(data)
+    for headers in ({}, {"Authorization": "Basic " + base64.b64encode(b"USERNAME:x").decode()},
+                    {"Authorization": "Bearer abc"}):
+        status, _, _ = board.request("POST", "/update", body=body,
+                                     headers=dict(headers, **{"Content-Type": ctype}))
+        assert status == 401
+    for origin in ("http://evil.example", "null"):
+        status, _, _ = board.request("POST", "/update", body=body,
+                                     headers=dict(AUTH, **{"Content-Type": ctype, "Origin": origin}))
+        assert status == 403
+    assert slot_hash(board) == before and board.get_json("/events") == []
+
+
+def test_callbacks_and_no_reboot(make_board, tmp_path):
+    b = make_board(main=APPS / "otaapp.py").start()
+    (b.state / "fs" / "ota_test.json").write_text(json.dumps({"reboot": False}))
+    pid = b.pid()
+    b.kill9()
+    b.wait_reboot(pid)
+    data = image(tmp_path, "2.1.0", 200 * 1024)
+    pid = b.pid()
+    assert upload(b, data)[2] == SUCCESS
+    time.sleep(2)
+    assert b.pid() == pid                                       # the application reboots
+    ev = b.get_json("/events")
+    assert ev[0] == ["start"] and ev[-1] == ["end"]
+    assert ev[1][0] == "progress" and ev[1][1] == len(data) and ev[1][3] > 10
+
+
+def test_power_cut_during_uploads(board, tmp_path):
+    rnd = random.Random(5)
+    data = image(tmp_path, "7.0.0", 1024 * 1024)
+    for i in range(20):
+        pid = board.pid()
+        t = threading.Thread(target=lambda: _quiet(upload, board, data))
+        t.start()
+        time.sleep(rnd.uniform(0.05, 1.2))
+        board.kill9()
+        t.join()
+        board.wait_reboot(pid)
+        st = board.status()
+        assert st["version"] in ("sim-1.0.0", "7.0.0")
+        if st["version"] == "7.0.0":
+            break                                   # the cut came after set_boot
+    pid = board.pid()
+    assert upload(board, image(tmp_path, "7.0.1"))[2] == SUCCESS
+    board.wait_reboot(pid)
+    assert board.status()["version"] == "7.0.1"
+
+
+def _quiet(fn, *args):
+    try:
+        fn(*args)
+    except Exception:
+        pass
+
+
+def test_crashing_image_is_rolled_back(board, tmp_path):
+    pid = board.pid()
+    assert upload(board, image(tmp_path, "9.9.9", project="sim-crash"))[2] == SUCCESS
+    board.wait_reboot(pid)
+    st = board.status()
+    assert (st["version"], st["partition"]) == ("sim-1.0.0", "ota_0")
+    assert otadata(board)[0][:2] == (2, ABORTED)
