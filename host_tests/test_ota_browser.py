@@ -214,3 +214,37 @@ def test_crashing_image_is_rolled_back(board, tmp_path):
     st = board.status()
     assert (st["version"], st["partition"]) == ("sim-1.0.0", "ota_0")
     assert otadata(board)[0][:2] == (2, ABORTED)
+
+
+def test_large_upload_at_64k_heap(make_board, tmp_path):
+    b = make_board(main=APPS / "otamin.py", heap="64K", mpy=True).start()
+    data = image(tmp_path, "8.0.0", 1536 * 1024 - 8192)
+    pid = b.pid()
+    assert upload(b, data, md5=hashlib.md5(data).hexdigest())[2] == SUCCESS
+    b.wait_reboot(pid)
+    assert b.status()["version"] == "8.0.0"
+    assert "MemoryError" not in b.log()
+
+
+def test_webupdate_example_menu_and_rollback(make_board, tmp_path):
+    b = make_board().start()                                   # firmware/main.py
+    html = b.request("GET", "/_ac")[2].decode()
+    assert '<a href="/update">UPDATE</a>' in html and '<a href="/">Hello world</a>' in html
+    assert "<h2>Hello, world</h2>" in b.request("GET", "/")[2].decode()
+    assert b.request("GET", "/update")[0] == 401
+    status, _, body = b.request("POST", "/_ac/rollback")
+    assert status == 409 and b"Rollback refused" in body       # ota_1 holds nothing
+    pid = b.pid()
+    assert upload(b, image(tmp_path, "2.0.0"))[2] == SUCCESS
+    b.wait_reboot(pid)
+    wait = time.monotonic() + 10
+    while otadata(b)[0][1] != VALID and time.monotonic() < wait:
+        time.sleep(0.2)
+    assert (b.status()["version"], otadata(b)[0][1]) == ("2.0.0", VALID)
+    assert b.request("GET", "/_ac/rollback")[0] == 405
+    assert b.request("POST", "/_ac/rollback", headers={"Origin": "http://evil.example"})[0] == 403
+    pid = b.pid()
+    status, _, body = b.request("POST", "/_ac/rollback")
+    assert status == 200 and b"Rolling back to sim-1.0.0 (ota_0)" in body
+    b.wait_reboot(pid)
+    assert (b.status()["version"], b.status()["partition"]) == ("sim-1.0.0", "ota_0")

@@ -14,8 +14,8 @@ _CONST = (" ESTABLISHED=1 AUTORECONNECT=2 TIMEOUT=4 INTERRUPT=8 CAPTIVEPORTAL=64
           " AUTHSCOPE_WITHCP=32768 OTA_EXTRA=0 OTA_BUILTIN=1 EXIT_AHEAD=1 EXIT_LATER=2"
           " EXIT_BOTH=3 ")
 # Connection buffers, allocated before any other module loads (and fragments the heap):
-# the web server's default 1 KB per connection, 4 on ESP8266, 8 elsewhere.
-_BUFS = [bytearray(1024) for _ in range(4 if __import__("os").uname().sysname == "esp8266" else 8)]
+# four of the web server's default 1 KB (it allocates any more when it starts).
+_BUFS = [bytearray(1024) for _ in range(4)]
 _CLASSES = {"AutoConnect": "portal", "AutoConnectConfig": "config",
             "AutoConnectCredential": "credential", "AutoConnectAux": "aux",
             "AutoConnectElement": "aux"}
@@ -54,5 +54,8 @@ def unload(*names, force=False):
 
 
 def buffers(n, size):
-    """n buffers of size bytes: the early ones when they fit, else new ones."""
-    return [_BUFS.pop() if _BUFS and size == 1024 else bytearray(size) for _ in range(n)]
+    """n buffers of size bytes: the early ones when they fit, else new ones; the early
+    ones not taken are freed."""
+    out = [_BUFS.pop() if _BUFS and size == 1024 else bytearray(size) for _ in range(n)]
+    _BUFS.clear()
+    return out

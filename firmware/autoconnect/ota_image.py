@@ -2,9 +2,11 @@
 
 Checks, in order: magic, segment count, chip id (the running image's), app
 descriptor (a merged firmware.bin is refused), segment lengths, checksum, SHA-256,
-size against the slot, MD5 when given. One 4 KB buffer; each block is checked before
-it is written; the first 16 bytes are written last and set_boot() runs only after
-every check passed, so a refused or interrupted upload never leaves a bootable slot."""
+size against the slot, MD5 when given. The first 80 bytes are checked before anything
+is written; then each chunk is scanned and written straight to flash (sectors erased
+ahead), so no block buffer is needed. The first 16 bytes are written last and
+set_boot() runs only after every check passed: a refused or interrupted upload never
+leaves a bootable slot."""
 import hashlib
 
 import micropython
@@ -40,12 +42,10 @@ class ImageWriter:
         head = bytearray(16)
         run.readblocks(0, head)
         self.chip = head[12] | head[13] << 8
-        self.buf = bytearray(BLOCK)
-        self.mv = memoryview(self.buf)
-        self.fill = 0
-        self.block = 0
-        self.size = 0           # bytes received
-        self.first = None       # the image's first 16 bytes, written last
+        self.head = bytearray(80)   # the start of the image, checked before anything is written
+        self.size = 0               # bytes received
+        self.erased = 0             # sectors erased so far
+        self.first = None           # the image's first 16 bytes, written last
         self.sha = hashlib.sha256()
         self.want_md5 = md5.lower() if md5 else None
         self.md5 = None
@@ -56,7 +56,6 @@ class ImageWriter:
                 from .md5 import MD5
                 self.md5 = MD5()
         # image structure, scanned as bytes arrive
-        self.pos = 0            # absolute offset of the next byte to scan
         self.acc = bytearray(32)
         self.alen = 0
         self.state = 0          # 0 header, 1 segment header, 2 segment data, 3 padding, 4 digest, 5 done
@@ -67,40 +66,43 @@ class ImageWriter:
         self.version = ""
 
     def write(self, data):
-        """Take the next bytes of the image."""
+        """Take the next bytes of the image (any size; written to flash as they come)."""
         mv = memoryview(data)
-        i = 0
-        while i < len(mv):
-            k = min(BLOCK - self.fill, len(mv) - i)
-            self.buf[self.fill:self.fill + k] = mv[i:i + k]
-            self.fill += k
-            i += k
-            if self.fill == BLOCK:
-                self._flush()
         if self.md5:
-            self.md5.update(data)
-        self.size += len(mv)
+            self.md5.update(mv)
+        if self.first is None:              # still gathering the first 80 bytes
+            k = min(80 - self.size, len(mv))
+            self.head[self.size:self.size + k] = mv[:k]
+            self.size += k
+            mv = mv[k:]
+            if self.size < 80:
+                return
+            self._start(80)
+        if len(mv):
+            self._put(mv, self.size)
+            self.size += len(mv)
 
-    def _flush(self):
-        n = self.fill
-        if self.block * BLOCK + n > self.cap:
+    def _start(self, n):
+        self._check_start(n)
+        self.first = bytes(self.head[:16])
+        self._put(memoryview(self.head)[:n], 0)
+
+    def _put(self, mv, pos):
+        """Scan bytes at image offset pos, then write them (never the first 16)."""
+        n = len(mv)
+        if pos + n > self.cap:
             raise OTAError("Not Enough Space: the image is larger than the slot (%d bytes)" % self.cap)
-        if self.block == 0:
-            self._check_start(n)
-        self._scan(n)
-        if n < BLOCK:
-            for j in range(n, BLOCK):
-                self.buf[j] = 0xFF
-        if self.block == 0:
-            self.first = bytes(self.mv[:16])
-            for j in range(16):
-                self.buf[j] = 0xFF
-        self.part.writeblocks(self.block, self.buf)
-        self.block += 1
-        self.fill = 0
+        self._scan(mv, pos)
+        while self.erased * BLOCK < pos + n:
+            self.part.ioctl(6, self.erased)
+            self.erased += 1
+        if pos < 16:
+            mv, pos = mv[16 - pos:], 16
+        if len(mv):
+            self.part.writeblocks(pos // BLOCK, mv, pos % BLOCK)
 
     def _check_start(self, n):
-        b = self.buf
+        b = self.head
         if n < 36 or b[0] != 0xE9:
             raise OTAError("Wrong Magic Byte" if n and b[0] != 0xE9 else "Image too short")
         if not 0 < b[1] <= 16:
@@ -119,9 +121,8 @@ class ImageWriter:
         self.alen += k
         return k
 
-    def _scan(self, n):
-        mv = self.mv
-        base = self.block * BLOCK
+    def _scan(self, mv, base):
+        n = len(mv)
         hashed = min(n, self.end + 1 - base) if self.state >= 3 else n
         i = 0
         while i < n and self.state < 5:
@@ -176,8 +177,8 @@ class ImageWriter:
     def finish(self):
         """Verify the end of the image, write its first 16 bytes and make it the boot
         slot; returns the new version."""
-        if self.fill:
-            self._flush()
+        if self.first is None:
+            self._start(self.size)
         if self.state != 5:
             raise OTAError("Image truncated after %d bytes" % self.size)
         if self.md5:

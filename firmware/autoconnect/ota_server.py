@@ -31,6 +31,9 @@ class HTTPUpdateServer:
         self.username, self.password = username, password
         server = getattr(portal, "server", portal)
         server.on(path, self._handle, ("GET", "POST", "OPTIONS"))
+        # loaded now, while the heap is in one piece: an update must not fail for want
+        # of a contiguous block to load its code into
+        from . import multipart, ota_image, ota_job  # noqa: F401
 
     def on_start(self, fn):
         self._cb["start"] = fn

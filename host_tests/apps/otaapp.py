@@ -11,7 +11,7 @@ try:
         T = json.load(f)
 except OSError:
     T = {}
-server = WebServer()
+server = WebServer(max_conns=T.get("conns", 2))
 status.attach(server)
 events = []
 up = HTTPUpdateServer()

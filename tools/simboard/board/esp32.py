@@ -168,7 +168,7 @@ def _verify(p):
     import struct
 
     addr, size = p[2], p[3]
-    buf = bytearray(4096)
+    buf = _flash.scratch
     mv = memoryview(buf)
     _flash.read(addr, mv[:24])
     if buf[0] != 0xE9 or not 0 < buf[1] <= 16:
