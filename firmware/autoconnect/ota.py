@@ -3,6 +3,10 @@ ESP8266HTTPUpdateServer) and AutoConnectUpdate (the board pulls from an update s
 Each loads on first use."""
 
 
+class OTAError(Exception):
+    """An update refused or failed; str() is the reason shown to the user."""
+
+
 def __getattr__(name):
     if name == "HTTPUpdateServer":
         from .ota_server import HTTPUpdateServer

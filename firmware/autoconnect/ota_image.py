@@ -11,13 +11,11 @@ import hashlib
 
 import micropython
 
+from .ota import OTAError
+
 BLOCK = 4096
 MERGED = ("this is a merged firmware image (bootloader, partition table and app): "
           "upload the application image (micropython.bin, *.app-bin) instead")
-
-
-class OTAError(Exception):
-    """An update refused or failed; str() is the reason shown to the user."""
 
 
 @micropython.viper
@@ -173,6 +171,9 @@ class ImageWriter:
         self.sha.update(mv[:max(0, hashed)])
         if self.state == 5 and self.digest and self.sha.digest() != bytes(self.acc):
             raise OTAError("SHA-256 mismatch")
+
+    def abort(self):
+        """Nothing to undo: the slot is never bootable before finish() succeeds."""
 
     def finish(self):
         """Verify the end of the image, write its first 16 bytes and make it the boot

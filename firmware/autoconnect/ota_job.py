@@ -2,7 +2,7 @@
 slot, an application bundle onto the filesystem. Loaded for the upload."""
 from micropython import const
 
-from .ota_image import OTAError
+from .ota import OTAError
 
 _SLACK = const(65536)       # multipart framing around the file in Content-Length
 
@@ -19,7 +19,7 @@ async def receive(owner, req, field_names=None):
     total = int(req.headers.get("content-length", "0") or 0)
     md5 = req.headers.get("x-md5")
     mp = req.multipart()
-    done = None
+    done = sink = None
     try:
         while True:
             part = await mp.next()
@@ -56,6 +56,8 @@ async def receive(owner, req, field_names=None):
         if done is None:
             raise OTAError("no file in the upload")
     except OTAError as e:
+        if sink is not None:
+            sink.abort()
         await _drain(mp)
         owner.fire("error", str(e))
         return str(e)

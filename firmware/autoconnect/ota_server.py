@@ -33,7 +33,12 @@ class HTTPUpdateServer:
         server.on(path, self._handle, ("GET", "POST", "OPTIONS"))
         # loaded now, while the heap is in one piece: an update must not fail for want
         # of a contiguous block to load its code into
-        from . import multipart, ota_image, ota_job  # noqa: F401
+        from . import multipart, ota_job  # noqa: F401
+        from .ota_job import _chip
+        if _chip() == "esp32":
+            from . import ota_image  # noqa: F401
+        else:
+            from . import bundle  # noqa: F401
 
     def on_start(self, fn):
         self._cb["start"] = fn

@@ -69,13 +69,15 @@ class State:
                 shutil.copyfile(item, self.fs / item.name)
 
     def prepare_run(self, world_dir):
-        """Fill run/ (the board's /.sim): stand-ins compiled, links to flash and world."""
+        """Fill run/ (the board's /.sim): stand-ins compiled (an ESP8266 has no esp32
+        module), links to flash and world."""
         if self.run.exists():
             shutil.rmtree(self.run)
         lib = self.run / "lib"
         lib.mkdir(parents=True)
+        skip = {"__init__.py", "_simboot.py"} | ({"esp32.py"} if self.chip() != "esp32" else set())
         for src in sorted(STANDINS.glob("*.py")):
-            if src.name not in ("__init__.py", "_simboot.py"):
+            if src.name not in skip:
                 compile_mpy(src, lib / (src.stem + ".mpy"))
         (self.run / "flash.bin").symlink_to(self.flash)
         (self.run / "world").symlink_to(world_dir)

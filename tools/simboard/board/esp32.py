@@ -1,8 +1,6 @@
-"""Stand-in for MicroPython's esp32 module: Partition over the simulated flash."""
+"""Stand-in for MicroPython's esp32 module: Partition over the simulated flash
+(installed for simulated ESP32 boards only)."""
 import os
-
-if os.getenv("SIM_CHIP") != "esp32":
-    raise ImportError("no module named 'esp32'")
 
 import micropython
 
