@@ -248,3 +248,21 @@ def test_webupdate_example_menu_and_rollback(make_board, tmp_path):
     assert status == 200 and b"Rolling back to sim-1.0.0 (ota_0)" in body
     b.wait_reboot(pid)
     assert (b.status()["version"], b.status()["partition"]) == ("sim-1.0.0", "ota_0")
+
+
+def test_chromium_submits_the_update_form(make_board, tmp_path, browser):
+    b = make_board(main=APPS / "otaapp.py").start()
+    fw = tmp_path / "firmware.bin"
+    fw.write_bytes(image(tmp_path, "6.0.0", 1024 * 1024))
+    ctx = browser.new_context(http_credentials={"username": "USERNAME", "password": "PASSWORD"})
+    try:
+        page = ctx.new_page()
+        page.goto("http://127.0.0.1:%d/update" % b.port)
+        page.set_input_files("input[name=firmware]", str(fw))
+        pid = b.pid()
+        page.click("input[value='Update Firmware']")
+        page.wait_for_selector("text=Update Success! Rebooting...", timeout=60000)
+    finally:
+        ctx.close()
+    b.wait_reboot(pid)
+    assert b.status()["version"] == "6.0.0"

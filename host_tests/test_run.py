@@ -10,6 +10,24 @@ import urllib.request
 from conftest import ROOT, free_port
 
 
+def status(port):
+    with urllib.request.urlopen(f"http://127.0.0.1:{port}/_ac/status", timeout=2) as r:
+        return json.load(r)
+
+
+def wait_version(port, proc, version, timeout=30):
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            st = status(port)
+            if st["version"] == version:
+                return st
+        except OSError:
+            pass
+        assert time.monotonic() < deadline and proc.poll() is None
+        time.sleep(0.2)
+
+
 def test_run_serves_status_and_ctrl_c_stops_everything(tmp_path):
     port = free_port()
     state = tmp_path / "sim"
@@ -17,16 +35,14 @@ def test_run_serves_status_and_ctrl_c_stops_everything(tmp_path):
                              "--http-port", str(port), "--dns-port", str(free_port())],
                             cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/_ac/status", timeout=2) as r:
-                    st = json.load(r)
-                break
-            except OSError:
-                assert time.monotonic() < deadline and proc.poll() is None
-                time.sleep(0.2)
-        assert st["version"] == "sim-1.0.0"
+        wait_version(port, proc, "sim-1.0.0")
+        fw = tmp_path / "fw.bin"                    # the user's flow: make an image, upload it
+        subprocess.run([sys.executable, "-m", "tools.mkimage", "--version", "2.0.0", "-o", str(fw)],
+                       cwd=ROOT, check=True)
+        subprocess.run([sys.executable, "-m", "tools.upload", f"http://127.0.0.1:{port}/update",
+                        str(fw), "--user", "USERNAME", "--password", "PASSWORD"], cwd=ROOT,
+                       check=True, timeout=60)
+        assert wait_version(port, proc, "2.0.0")["partition"] == "ota_1"
         pid = int((state / "board.pid").read_text())
         cmdline = open(f"/proc/{pid}/cmdline", "rb").read()
         assert b"micropython" in cmdline

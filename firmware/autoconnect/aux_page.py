@@ -64,13 +64,6 @@ def capture(portal, src, args):
         src.save_element(None, src.persist)
 
 
-def _safe_name(name):
-    """A file name without folders, dot-dot or control characters."""
-    name = name.replace("\\", "/").rsplit("/", 1)[-1]
-    name = "".join(c for c in name if c >= " " and c not in '<>:"|?*').strip().lstrip(".")
-    return name[:64] or "upload.bin"
-
-
 async def _upload(portal, aux, part):
     """Stream one file part to its ACFile's store; returns the element or None."""
     e = None
@@ -79,7 +72,8 @@ async def _upload(portal, aux, part):
         if e is not None and e.type == "ACFile":
             break
         e = None
-    fname = _safe_name(part.filename)
+    from .file_store import FileSink, safe_name
+    fname = safe_name(part.filename)
     size = 0
     handler = aux.upload_handler if e is None or e.store == "extern" else None
     if e is not None and e.store == "extern" and handler is None:
@@ -97,19 +91,18 @@ async def _upload(portal, aux, part):
             size += len(chunk)
         handler.close(ok)
     elif e is not None:
-        import os
-        folder = portal.config.upload_dir.rstrip("/")
+        sink = FileSink(portal.config.upload_dir, part.filename)
         try:
-            os.mkdir(folder)
-        except OSError:
-            pass
-        with open("%s/%s" % (folder, fname), "wb") as f:
             while True:
                 chunk = await part.read()
                 if not chunk:
                     break
-                f.write(chunk)
+                sink.write(chunk)
                 size += len(chunk)
+        except Exception:
+            sink.abort()
+            raise
+        sink.finish()
     else:
         while await part.read():
             pass

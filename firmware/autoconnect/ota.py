@@ -7,6 +7,36 @@ class OTAError(Exception):
     """An update refused or failed; str() is the reason shown to the user."""
 
 
+class Updater:
+    """What every update path offers: on_start(fn()), on_progress(fn(amount, size)),
+    on_end(fn()), on_error(fn(message)), reboot_on_update (True) and wdt (a
+    machine.WDT fed while writing). portal.ota is one with AC_OTA_BUILTIN."""
+
+    def __init__(self):
+        self.reboot_on_update = True
+        self.wdt = None
+        self.busy = False       # an upload is being written
+        self.last = None        # the built-in page's last result: (file, text, rc)
+        self._cb = {}
+
+    def on_start(self, fn):
+        self._cb["start"] = fn
+
+    def on_progress(self, fn):
+        self._cb["progress"] = fn
+
+    def on_end(self, fn):
+        self._cb["end"] = fn
+
+    def on_error(self, fn):
+        self._cb["error"] = fn
+
+    def fire(self, name, *args):
+        fn = self._cb.get(name)
+        if fn:
+            fn(*args)
+
+
 def __getattr__(name):
     if name == "HTTPUpdateServer":
         from .ota_server import HTTPUpdateServer

@@ -12,14 +12,18 @@ def _chip():
     return os.uname().sysname
 
 
-async def receive(owner, req, field_names=None):
-    """Stream the upload; returns None on success or the reason it failed.
-    owner: fire(event, ...), wdt. field_names: the file fields that carry firmware
-    (None: any but "filesystem")."""
+async def receive(owner, req, kind, folder="/uploads"):
+    """Stream an upload's first file part where kind(part) says: "firmware" (into the
+    next OTA slot), "bundle" (staged) or "file" (into folder). Returns (None or the
+    reason it failed, the kind, the file name). owner: fire(event, ...) and wdt."""
     total = int(req.headers.get("content-length", "0") or 0)
     md5 = req.headers.get("x-md5")
     mp = req.multipart()
-    done = sink = None
+    done = sink = what = name = None
+    if owner.busy:
+        await _drain(mp)
+        return "another update is in progress", None, None
+    owner.busy = True
     try:
         while True:
             part = await mp.next()
@@ -31,14 +35,17 @@ async def receive(owner, req, field_names=None):
                 continue
             if done is not None:
                 continue                    # one file per request
-            bundle = part.name == "filesystem"
+            what, name = kind(part), part.filename
             owner.fire("start")
-            if bundle:
+            if what == "bundle":
                 from .bundle import Stager
                 sink = Stager(md5)
+            elif what == "file":
+                from .file_store import FileSink
+                sink = FileSink(folder, name)
             elif _chip() != "esp32":
                 raise OTAError("this board has no OTA slots: upload an application bundle "
-                               "as filesystem instead of a firmware image")
+                               "instead of a firmware image")
             else:
                 from .ota_image import ImageWriter
                 sink = ImageWriter(total - _SLACK if total > _SLACK else None, md5)
@@ -60,9 +67,11 @@ async def receive(owner, req, field_names=None):
             sink.abort()
         await _drain(mp)
         owner.fire("error", str(e))
-        return str(e)
+        return str(e), what, name
+    finally:
+        owner.busy = False
     owner.fire("end")
-    return None
+    return None, what, name
 
 
 async def _drain(mp):

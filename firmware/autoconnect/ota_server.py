@@ -1,6 +1,7 @@
 """HTTPUpdateServer: ESP8266HTTPUpdateServer's /update page and upload protocol."""
 import asyncio
 
+from .ota import Updater
 from .response import HTML, TEXT, Response
 
 SUCCESS = '<META http-equiv="refresh" content="15;URL=/">Update Success! Rebooting...\n'
@@ -11,7 +12,7 @@ _FORM = ("<html><body><form method='POST' action='' enctype='multipart/form-data
          "name='filesystem'><input type='submit' value='Update FileSystem'></form></body></html>")
 
 
-class HTTPUpdateServer:
+class HTTPUpdateServer(Updater):
     """setup(portal, path="/update", username="", password=""): a browser uploads a
     firmware image (any file part but "filesystem") into the next OTA slot, or an
     application bundle as "filesystem"; an MD5 comes as the field "md5" or the header
@@ -20,10 +21,8 @@ class HTTPUpdateServer:
     on_error(fn(message)); reboot_on_update (True); wdt: a machine.WDT to feed."""
 
     def __init__(self):
-        self.reboot_on_update = True
-        self.wdt = None
+        super().__init__()
         self.portal = None
-        self._cb = {}
 
     def setup(self, portal, path="/update", username="", password=""):
         self.portal = portal
@@ -39,18 +38,6 @@ class HTTPUpdateServer:
             from . import ota_image  # noqa: F401
         else:
             from . import bundle  # noqa: F401
-
-    def on_start(self, fn):
-        self._cb["start"] = fn
-
-    def on_progress(self, fn):
-        self._cb["progress"] = fn
-
-    def on_end(self, fn):
-        self._cb["end"] = fn
-
-    def on_error(self, fn):
-        self._cb["error"] = fn
 
     def _handle(self, req):
         if req.method == "OPTIONS":
@@ -69,20 +56,21 @@ class HTTPUpdateServer:
 
     async def _upload(self, req):
         from .ota_job import receive
-        reason = await receive(self, req)
+        reason, _, _ = await receive(self, req, _kind)
         if reason:
             return Response("Update error: " + reason, 200, None, HTML)
         if self.reboot_on_update:
-            asyncio.create_task(_reboot())
+            asyncio.create_task(reboot())
         return Response(SUCCESS, 200, None, HTML)
 
-    def fire(self, name, *args):
-        fn = self._cb.get(name)
-        if fn:
-            fn(*args)
+
+def _kind(part):
+    """ESP8266HTTPUpdateServer's rule: the part "filesystem" carries the filesystem
+    (here an application bundle), any other file part the firmware."""
+    return "bundle" if part.name == "filesystem" else "firmware"
 
 
-async def _reboot():
+async def reboot():
     await asyncio.sleep_ms(1000)            # the answer goes out first
     import machine
     machine.reset()

@@ -12,6 +12,7 @@ _OPENSSIDS = const(0x02)
 _DISCONNECT = const(0x04)
 _RESET = const(0x08)
 _HOME = const(0x10)
+_UPDATE = const(0x20)
 _DEVINFO = const(0x40)
 _HEAD = ('<!DOCTYPE html><html><head><meta charset="UTF-8"><meta name="viewport" '
          'content="width=device-width,initial-scale=1"><title>')
@@ -124,6 +125,8 @@ def _menu(portal, lbl, brand):
     for aux in portal.aux_pages:
         if aux.menu:
             yield item % (esc(aux.uri), esc(aux.title))
+    if portal.ota and m & _UPDATE:
+        yield item % ("/_ac/update", lab("MENULABEL_UPDATE"))
     if m & _HOME:
         yield item % (esc(cfg.home_uri or "/"), lab("MENULABEL_HOME"))
     if m & _DEVINFO:

@@ -30,14 +30,16 @@ _RETRY_MS = const(30000)
 _BUSY_MS = const(60000)
 
 WWW = __file__.rsplit("/", 1)[0] + "/www/"
-# URI: menu items that enable it (0: always) + 0x100 when protected under the AC scope
+# URI: menu items that enable it (0: always) + 0x100 when protected under the AC scope,
+# 0x200 under any scope (AutoConnect gives its update page the portal's own auth)
 _GATES = {"/_ac": 0x100, "/_ac/config": 0x101, "/_ac/connect": 0x103, "/_ac/open": 0x102,
           "/_ac/del": 0x180, "/_ac/disc": 0x104, "/_ac/reset": 0x108, "/_ac/status": 0x100,
-          "/_ac/result": 0, "/_ac/success": 0, "/_ac/fail": 0, "/_ac/rollback": 0x100}
+          "/_ac/result": 0, "/_ac/success": 0, "/_ac/fail": 0, "/_ac/rollback": 0x100,
+          "/_ac/update": 0x200, "/_ac/update_act": 0x200}
 _PAGES = {"/_ac": "stat", "/_ac/success": "stat", "/_ac/fail": "stat", "/_ac/config": "config",
           "/_ac/connect": "join", "/_ac/result": "join", "/_ac/open": "saved", "/_ac/del": "saved",
           "/_ac/disc": "leave", "/_ac/reset": "leave", "/_ac/status": "stat", "/_ac/worker": None,
-          "/_ac/rollback": "rollback",
+          "/_ac/rollback": "rollback", "/_ac/update": "update", "/_ac/update_act": "update",
           "/_ac/ac.css": None, "/_ac/ac.js": None}
 
 
@@ -60,7 +62,9 @@ class AutoConnect:
         self.seen = self.retry = ticks_ms()
         self._menu = self.config.menu_items
         self._task = None
-        _warm_up()
+        self.ota = None         # the built-in update page's Updater (config.ota)
+        self._attach_ota()
+        _warm_up(self.config.ota)
         s.app = self
         s.before = self._check
         s.not_found = self._not_found
@@ -157,6 +161,11 @@ class AutoConnect:
         from .aux_json import load_pages
         load_pages(self, src)
 
+    def _attach_ota(self):
+        if self.config.ota and self.ota is None:
+            from .ota import Updater
+            self.ota = Updater()
+
     def where(self):
         """The URI of the page whose form led to the current request."""
         return self.where_uri
@@ -177,6 +186,7 @@ class AutoConnect:
             await asyncio.sleep(3600)
 
     async def begin_async(self, ssid=None, passphrase=None, timeout_ms=None):
+        self._attach_ota()
         if self.server._sock is None:
             await self.server.start()
         ok = await self._job("begin", ssid, passphrase, timeout_ms)
@@ -297,7 +307,7 @@ class AutoConnect:
         items = gate & 0xFF
         if items and not self._menu & items or items == _DELETESSID and not self._menu & _OPENSSIDS:
             return Response("Not found", 404, None, TEXT)
-        if gate & 0x100 and not self.authorized(req):
+        if gate & 0x300 and not self.authorized(req, 0x0007 if gate & 0x200 else _SCOPE_AC):
             from .auth import challenge
             return challenge("AUTOCONNECT")
         if req.method == "POST" and self.cross_site(req):
@@ -325,7 +335,7 @@ class AutoConnect:
                                                "Pragma": "no-cache", "Expires": "-1"}, TEXT)
 
 
-def _warm_up():
+def _warm_up(ota):
     """On a small heap, load and drop every module the portal loads on demand, so that
     the names they add to the interpreter's string table are stored now, together,
     while the heap is still in one piece, not later between a page's temporary objects."""
@@ -334,7 +344,8 @@ def _warm_up():
         return
     for name in ("connect", "credential", "dns", "captive", "auth", "form", "static", "status",
                  "sysinfo", "page", "page_stat", "page_config", "page_join", "page_saved",
-                 "page_leave", "aux_page", "aux_json", "multipart"):
+                 "page_leave", "aux_page", "aux_json", "multipart") + \
+            (("page_update", "ota_job") if ota else ()):
         __import__("autoconnect." + name)
         unload("autoconnect." + name, force=True)
         gc.collect()

@@ -1,6 +1,7 @@
 # Test application for the portal. The test prepends `T = {...}`: "config" (fields for
 # AutoConnectConfig), "begin" (arguments), "serve" (use the asyncio entry point),
-# "hooks" (which to install), "menu" ([enable, disable] bits).
+# "hooks" (which to install), "menu" ([enable, disable] bits), "reboot" (the built-in
+# update page's reboot_on_update).
 import asyncio
 import json
 
@@ -24,6 +25,16 @@ if "connecting" in hooks:
     portal.while_connecting(lambda ssid: events.append(["connecting", ssid]) or hooks["connecting"])
 if "not_found" in hooks:
     portal.on_not_found(lambda req: ("app 404 " + req.path, 404))
+if portal.ota:
+    progress = [0]
+
+    def _progress(amount, size):
+        progress[0] += 1
+    portal.ota.on_start(lambda: events.append(["start"]))
+    portal.ota.on_progress(_progress)
+    portal.ota.on_end(lambda: events.append(["end", progress[0]]))
+    portal.ota.on_error(lambda msg: events.append(["error", msg]))
+    portal.ota.reboot_on_update = T.get("reboot", True)
 enable, disable = T.get("menu", [0, 0])
 portal.enable_menu(enable)
 portal.disable_menu(disable)
