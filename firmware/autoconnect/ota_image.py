@@ -17,6 +17,8 @@ BLOCK = 4096
 MERGED = ("this is a merged firmware image (bootloader, partition table and app): "
           "upload the application image (micropython.bin, *.app-bin) instead")
 
+_one = None
+
 
 @micropython.viper
 def _xor(buf, n: int, c: int) -> int:
@@ -27,7 +29,19 @@ def _xor(buf, n: int, c: int) -> int:
 
 
 class ImageWriter:
-    def __init__(self, size=None, md5=None):
+    """Use writer(): one instance, made early, so that an upload never needs a large
+    block of a heap that serving pages has fragmented."""
+
+    def __init__(self):
+        self.head = bytearray(80)   # the start of the image, checked before anything is written
+        self.acc = bytearray(32)    # a structure being scanned
+        self.part = self.sha = None
+        self.chip = self.cap = 0
+        self._reset(None)
+
+    def begin(self, size=None, md5=None):
+        """Get ready for an image of about size bytes (None: unknown) for the next OTA
+        slot, with the MD5 md5 (hex) when given."""
         from esp32 import Partition
         run = Partition(Partition.RUNNING)
         try:
@@ -37,14 +51,16 @@ class ImageWriter:
         self.cap = self.part.ioctl(4, 0) * BLOCK
         if size is not None and size > self.cap:
             raise OTAError("Not Enough Space: %d bytes for a slot of %d" % (size, self.cap))
-        head = bytearray(16)
-        run.readblocks(0, head)
-        self.chip = head[12] | head[13] << 8
-        self.head = bytearray(80)   # the start of the image, checked before anything is written
+        run.readblocks(0, self.head)
+        self.chip = self.head[12] | self.head[13] << 8
+        self.sha = hashlib.sha256()
+        self._reset(md5)
+        return self
+
+    def _reset(self, md5):
         self.size = 0               # bytes received
         self.erased = 0             # sectors erased so far
         self.first = None           # the image's first 16 bytes, written last
-        self.sha = hashlib.sha256()
         self.want_md5 = md5.lower() if md5 else None
         self.md5 = None
         if md5:
@@ -53,8 +69,6 @@ class ImageWriter:
             except AttributeError:          # ESP8266: no md5 in hashlib
                 from .md5 import MD5
                 self.md5 = MD5()
-        # image structure, scanned as bytes arrive
-        self.acc = bytearray(32)
         self.alen = 0
         self.state = 0          # 0 header, 1 segment header, 2 segment data, 3 padding, 4 digest, 5 done
         self.nseg = self.seg = self.left = 0
@@ -192,3 +206,11 @@ class ImageWriter:
         except OSError as e:
             raise OTAError("Could Not Activate The Firmware: %s" % e)
         return self.version
+
+
+def writer():
+    """The one ImageWriter (call begin() on it for each upload)."""
+    global _one
+    if _one is None:
+        _one = ImageWriter()
+    return _one

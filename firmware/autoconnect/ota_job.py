@@ -47,8 +47,8 @@ async def receive(owner, req, kind, folder="/uploads"):
                 raise OTAError("this board has no OTA slots: upload an application bundle "
                                "instead of a firmware image")
             else:
-                from .ota_image import ImageWriter
-                sink = ImageWriter(total - _SLACK if total > _SLACK else None, md5)
+                from .ota_image import writer
+                sink = writer().begin(total - _SLACK if total > _SLACK else None, md5)
             got = 0
             while True:
                 chunk = await part.read()

@@ -35,7 +35,8 @@ class HTTPUpdateServer(Updater):
         from . import multipart, ota_job  # noqa: F401
         from .ota_job import _chip
         if _chip() == "esp32":
-            from . import ota_image  # noqa: F401
+            from .ota_image import writer
+            writer()
         else:
             from . import bundle  # noqa: F401
 
