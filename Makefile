@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
-APT_PACKAGES := chromium socat strace
+APT_PACKAGES := chromium socat strace nginx
 
 .PHONY: setup run test clean
 

@@ -6,7 +6,7 @@ import os
 try:
     os.stat("/.stage")
     try:
-        from autoconnect.bundle import apply
+        from autoconnect.bundle_swap import apply
         if apply():
             import machine
             machine.reset()

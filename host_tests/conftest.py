@@ -23,6 +23,18 @@ def free_port():
         return s.getsockname()[1]
 
 
+def stop(proc, timeout=10):
+    """SIGTERM a process, SIGKILL it after timeout s; returns its exit code."""
+    if proc.poll() is None:
+        proc.terminate()
+        try:
+            proc.wait(timeout)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+    return proc.returncode
+
+
 class Board:
     """One simulated board (supervisor + board process) with helpers to talk to it."""
 
@@ -109,14 +121,8 @@ class Board:
         os.kill(self.pid(), signal.SIGKILL)
 
     def stop(self):
-        if self.proc and self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
         if self.proc:
+            stop(self.proc)
             self.log_handle.close()
 
 

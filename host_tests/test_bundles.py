@@ -133,7 +133,7 @@ def test_power_cuts_during_upload_and_swap(board, tmp_path):
             main, lib = board.get_json("/appver")
             assert main == lib == board.status()["version"], (main, lib)   # never a mix
     pid = board.pid()
-    assert send(board, bundles["4.0.0"])[2] == SUCCESS
+    assert send(board, bundles["4.0.0"])[2] == SUCCESS, board.log()[-3000:]
     board.wait_reboot(pid)
     board.wait_ready(path="/appver")
     assert board.get_json("/appver") == ["4.0.0", "4.0.0"]

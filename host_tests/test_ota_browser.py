@@ -220,7 +220,7 @@ def test_large_upload_at_64k_heap(make_board, tmp_path):
     b = make_board(main=APPS / "otamin.py", heap="64K", mpy=True).start()
     data = image(tmp_path, "8.0.0", 1536 * 1024 - 8192)
     pid = b.pid()
-    assert upload(b, data, md5=hashlib.md5(data).hexdigest())[2] == SUCCESS
+    assert upload(b, data, md5=hashlib.md5(data).hexdigest())[2] == SUCCESS, b.log()
     b.wait_reboot(pid)
     assert b.status()["version"] == "8.0.0"
     assert "MemoryError" not in b.log()

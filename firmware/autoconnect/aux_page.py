@@ -227,7 +227,8 @@ async def handle(req):
 
 def _deny(portal, req, aux):
     """A 401 or 403 Response when the request may not reach this page, else None."""
-    from .auth import aux_allows, challenge
+    from .auth import challenge
+    from .auth_portal import aux_allows
     if not aux_allows(portal, req, aux, _SCOPE_AUX):
         return challenge("AUTOCONNECT")
     if req.method == "POST" and portal.cross_site(req):

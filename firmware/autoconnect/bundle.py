@@ -1,12 +1,7 @@
-"""Application bundles: staged as they stream in, swapped in at boot.
-
-Stager takes a bundle (format in tools/bundle.py) chunk by chunk: every file is
-written under /.stage and its size and SHA-256 checked; only a complete, verified
-bundle is marked READY. apply(), run from boot.py before main.py, swaps it in with a
-journal: the old files move to /.old, the new ones into place, /.version is written,
-and READY goes last (the commit). A power cut at any moment is resumed at the next
-boot before the application starts, so the application that runs is the old one or
-the new one, never a mix."""
+"""Application bundles, staged as they stream in (bundle_swap.py swaps them in at
+boot). Stager takes a bundle (format in tools/bundle.py) chunk by chunk: every file
+is written under /.stage and its size and SHA-256 checked; only a complete, verified
+bundle is marked READY."""
 import hashlib
 import os
 from binascii import hexlify, unhexlify
@@ -56,13 +51,6 @@ def _write_atomic(path, text):
     with open(path + ".tmp", "w") as f:
         f.write(text)
     os.rename(path + ".tmp", path)
-
-
-def _manifest():
-    """(version, [relative paths]) of the staged bundle."""
-    with open(STAGE + "/MANIFEST") as f:
-        version = f.readline().split()[1]
-        return version, [line.split(" ", 2)[2].rstrip("\n") for line in f if line.strip()]
 
 
 class Stager:
@@ -198,30 +186,3 @@ class Stager:
         os.rename(STAGE + "/MANIFEST.tmp", STAGE + "/MANIFEST")
         _write_atomic(STAGE + "/READY", self.version)
         return self.version
-
-
-def apply():
-    """Swap a staged bundle in (run at boot, before main.py); resumes after a power cut."""
-    if not _exists(STAGE + "/READY"):
-        if _exists(STAGE) or _exists(OLD):
-            _rmtree(STAGE)                  # an unfinished upload or a finished swap's rest
-            _rmtree(OLD)
-        return None
-    version, paths = _manifest()
-    phase = open(STAGE + "/PHASE").read() if _exists(STAGE + "/PHASE") else "A"
-    if phase == "A":
-        for p in paths:                     # the old files aside
-            old = OLD + "/" + p
-            if _exists("/" + p) and not _exists(old):
-                _makedirs(old)
-                os.rename("/" + p, old)
-        _write_atomic(STAGE + "/PHASE", "B")
-    for p in paths:                         # the new files in
-        if _exists(STAGE + "/" + p):
-            _makedirs("/" + p)
-            os.rename(STAGE + "/" + p, "/" + p)
-    _write_atomic("/.version", version)
-    os.remove(STAGE + "/READY")             # the commit
-    _rmtree(STAGE)
-    _rmtree(OLD)
-    return version

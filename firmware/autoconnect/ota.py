@@ -12,10 +12,11 @@ class Updater:
     on_end(fn()), on_error(fn(message)), reboot_on_update (True) and wdt (a
     machine.WDT fed while writing). portal.ota is one with AC_OTA_BUILTIN."""
 
+    busy = False                # an update is being written (one at a time, whatever the path)
+
     def __init__(self):
         self.reboot_on_update = True
         self.wdt = None
-        self.busy = False       # an upload is being written
         self.last = None        # the built-in page's last result: (file, text, rc)
         self._cb = {}
 
@@ -41,6 +42,9 @@ def __getattr__(name):
     if name == "HTTPUpdateServer":
         from .ota_server import HTTPUpdateServer
         return HTTPUpdateServer
+    if name == "AutoConnectUpdate":
+        from .ota_pull import AutoConnectUpdate
+        return AutoConnectUpdate
     raise AttributeError(name)
 
 

@@ -2,14 +2,39 @@
 slot, an application bundle onto the filesystem. Loaded for the upload."""
 from micropython import const
 
-from .ota import OTAError
+from .ota import OTAError, Updater
 
 _SLACK = const(65536)       # multipart framing around the file in Content-Length
+BUSY = "another update is in progress"
 
 
 def _chip():
     import os
     return os.uname().sysname
+
+
+async def reboot():
+    """Reset the board in a second (so the answer goes out first)."""
+    import asyncio
+    await asyncio.sleep_ms(1000)
+    import machine
+    machine.reset()
+
+
+def open_sink(what, size, md5, folder=None, name=None):
+    """Where an update's bytes go: "bundle" staged, "file" stored in folder under
+    name, "firmware" into the next OTA slot (size: about how many bytes, or None)."""
+    if what == "bundle":
+        from .bundle import Stager
+        return Stager(md5)
+    if what == "file":
+        from .file_store import FileSink
+        return FileSink(folder, name)
+    if _chip() != "esp32":
+        raise OTAError("this board has no OTA slots: upload an application bundle "
+                       "instead of a firmware image")
+    from .ota_image import writer
+    return writer().begin(size, md5)
 
 
 async def receive(owner, req, kind, folder="/uploads"):
@@ -20,10 +45,10 @@ async def receive(owner, req, kind, folder="/uploads"):
     md5 = req.headers.get("x-md5")
     mp = req.multipart()
     done = sink = what = name = None
-    if owner.busy:
+    if Updater.busy:
         await _drain(mp)
-        return "another update is in progress", None, None
-    owner.busy = True
+        return BUSY, None, None
+    Updater.busy = True
     try:
         while True:
             part = await mp.next()
@@ -37,18 +62,7 @@ async def receive(owner, req, kind, folder="/uploads"):
                 continue                    # one file per request
             what, name = kind(part), part.filename
             owner.fire("start")
-            if what == "bundle":
-                from .bundle import Stager
-                sink = Stager(md5)
-            elif what == "file":
-                from .file_store import FileSink
-                sink = FileSink(folder, name)
-            elif _chip() != "esp32":
-                raise OTAError("this board has no OTA slots: upload an application bundle "
-                               "instead of a firmware image")
-            else:
-                from .ota_image import writer
-                sink = writer().begin(total - _SLACK if total > _SLACK else None, md5)
+            sink = open_sink(what, total - _SLACK if total > _SLACK else None, md5, folder, name)
             got = 0
             while True:
                 chunk = await part.read()
@@ -69,7 +83,7 @@ async def receive(owner, req, kind, folder="/uploads"):
         owner.fire("error", str(e))
         return str(e), what, name
     finally:
-        owner.busy = False
+        Updater.busy = False
     owner.fire("end")
     return None, what, name
 

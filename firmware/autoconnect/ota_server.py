@@ -33,8 +33,7 @@ class HTTPUpdateServer(Updater):
         # loaded now, while the heap is in one piece: an update must not fail for want
         # of a contiguous block to load its code into
         from . import multipart, ota_job  # noqa: F401
-        from .ota_job import _chip
-        if _chip() == "esp32":
+        if ota_job._chip() == "esp32":
             from .ota_image import writer
             writer()
         else:
@@ -56,7 +55,7 @@ class HTTPUpdateServer(Updater):
         return self._upload(req)
 
     async def _upload(self, req):
-        from .ota_job import receive
+        from .ota_job import reboot, receive
         reason, _, _ = await receive(self, req, _kind)
         if reason:
             return Response("Update error: " + reason, 200, None, HTML)
@@ -69,9 +68,3 @@ def _kind(part):
     """ESP8266HTTPUpdateServer's rule: the part "filesystem" carries the filesystem
     (here an application bundle), any other file part the firmware."""
     return "bundle" if part.name == "filesystem" else "firmware"
-
-
-async def reboot():
-    await asyncio.sleep_ms(1000)            # the answer goes out first
-    import machine
-    machine.reset()

@@ -125,7 +125,7 @@ def _menu(portal, lbl, brand):
     for aux in portal.aux_pages:
         if aux.menu:
             yield item % (esc(aux.uri), esc(aux.title))
-    if portal.ota and m & _UPDATE:
+    if m & _UPDATE and (portal.ota or portal.update and portal.sta.isconnected()):
         yield item % ("/_ac/update", lab("MENULABEL_UPDATE"))
     if m & _HOME:
         yield item % (esc(cfg.home_uri or "/"), lab("MENULABEL_HOME"))

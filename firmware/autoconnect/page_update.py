@@ -41,7 +41,7 @@ def _form(portal):
 
 
 async def _act(req, portal):
-    from .ota_job import receive
+    from .ota_job import reboot, receive
     ota, lbl = portal.ota, Labels(portal)
     reason, what, name = await receive(ota, req, _kind, portal.config.upload_dir)
     if reason:
@@ -50,8 +50,7 @@ async def _act(req, portal):
         rc, text = "L", lbl["TEXT_OTAUPLOADED"]
     elif ota.reboot_on_update:
         rc, text = "0", lbl["TEXT_OTASUCCESS"]
-        from .connect import reset
-        asyncio.create_task(reset(portal))
+        asyncio.create_task(reboot())
     else:
         rc, text = "255", lbl["TEXT_OTAUPLOADED"]
     ota.last = (name or "", text, rc)

@@ -35,7 +35,8 @@ WWW = __file__.rsplit("/", 1)[0] + "/www/"
 _GATES = {"/_ac": 0x100, "/_ac/config": 0x101, "/_ac/connect": 0x103, "/_ac/open": 0x102,
           "/_ac/del": 0x180, "/_ac/disc": 0x104, "/_ac/reset": 0x108, "/_ac/status": 0x100,
           "/_ac/result": 0, "/_ac/success": 0, "/_ac/fail": 0, "/_ac/rollback": 0x100,
-          "/_ac/update": 0x200, "/_ac/update_act": 0x200}
+          "/_ac/update": 0x200, "/_ac/update_act": 0x200, "/_ac/update_progress": 0x200,
+          "/_ac/update_result": 0x200}
 _PAGES = {"/_ac": "stat", "/_ac/success": "stat", "/_ac/fail": "stat", "/_ac/config": "config",
           "/_ac/connect": "join", "/_ac/result": "join", "/_ac/open": "saved", "/_ac/del": "saved",
           "/_ac/disc": "leave", "/_ac/reset": "leave", "/_ac/status": "stat", "/_ac/worker": None,
@@ -63,6 +64,7 @@ class AutoConnect:
         self._menu = self.config.menu_items
         self._task = None
         self.ota = None         # the built-in update page's Updater (config.ota)
+        self.update = None      # an attached AutoConnectUpdate
         self._attach_ota()
         _warm_up(self.config.ota)
         s.app = self
@@ -163,6 +165,8 @@ class AutoConnect:
 
     def _attach_ota(self):
         if self.config.ota and self.ota is None:
+            if self.update:
+                raise ValueError("AC_OTA_BUILTIN and AutoConnectUpdate both own /_ac/update")
             from .ota import Updater
             self.ota = Updater()
 
@@ -285,7 +289,7 @@ class AutoConnect:
         """Whether req may see a page under the configured authentication scope."""
         if not self.config.auth:
             return True
-        from .auth import portal_allows
+        from .auth_portal import portal_allows
         return portal_allows(self, req, scope)
 
     def self_url(self, req):
@@ -342,9 +346,9 @@ def _warm_up(ota):
     import gc
     if gc.mem_free() > 100000:
         return
-    for name in ("connect", "credential", "dns", "captive", "auth", "form", "static", "status",
-                 "sysinfo", "page", "page_stat", "page_config", "page_join", "page_saved",
-                 "page_leave", "aux_page", "aux_json", "multipart") + \
+    for name in ("connect", "credential", "dns", "captive", "auth", "auth_portal", "form",
+                 "static", "status", "sysinfo", "page", "page_stat", "page_config", "page_join",
+                 "page_saved", "page_leave", "aux_page", "aux_json", "multipart") + \
             (("page_update", "ota_job") if ota else ()):
         __import__("autoconnect." + name)
         unload("autoconnect." + name, force=True)

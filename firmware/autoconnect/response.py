@@ -10,8 +10,9 @@ _REASONS = ("200 OK|204 No Content|301 Moved Permanently|302 Found|303 See Other
 
 class Response:
     """A status, headers (dict) and a body: str or bytes; an iterable of str/bytes
-    pieces (sent chunked, coalesced in the connection's buffer); or a file object
-    with `length` bytes to send."""
+    pieces (sent chunked, coalesced in the connection's buffer; a piece that is an
+    awaitable is awaited, so a page can read ahead while it streams); or a file
+    object with `length` bytes to send."""
 
     def __init__(self, body=b"", status=200, headers=None, content_type=HTML, length=None):
         self.body = body
@@ -31,7 +32,7 @@ class Response:
             n = len(body)
         head_only = req.method == "HEAD"
         if head_only and n is None:
-            n = sum(len(p.encode() if isinstance(p, str) else p) for p in body)
+            n = await _length(body)
         bare = self.status in (204, 304)
         chunked = n is None and not bare and req.version == "HTTP/1.1"
         if n is None and not chunked and not bare:
@@ -61,6 +62,19 @@ class Response:
         return keep
 
 
+async def _length(body):
+    """The length of a streamed body, for HEAD."""
+    n = 0
+    for p in body:
+        if isinstance(p, str):
+            n += len(p.encode())
+        elif isinstance(p, (bytes, bytearray, memoryview)):
+            n += len(p)
+        else:
+            await p
+    return n
+
+
 def redirect(location, status=302):
     return Response(b"", status, {"Location": location}, None)
 
@@ -80,6 +94,9 @@ async def _stream(req, body, chunked):
     for p in body:
         if isinstance(p, str):
             p = p.encode()
+        elif not isinstance(p, (bytes, bytearray, memoryview)):
+            await p                     # an awaitable piece: a page reading ahead
+            continue
         if n + len(p) > cap:
             await _flush(req, mv, n, room)
             n = 0

@@ -1,4 +1,4 @@
-"""Percent-decoding, query/form parsing and request path normalisation."""
+"""Percent-encoding and decoding, query/form parsing and request path normalisation."""
 
 _HEX = b"0123456789abcdefABCDEF"
 
@@ -18,6 +18,15 @@ def unquote(s, plus=False):
             out.extend(p[2:])
         b = out
     return str(b, "utf-8")
+
+
+def quote(s, safe="/.-_~"):
+    """s percent-encoded for a URL (UTF-8), keeping letters, digits and safe."""
+    out = []
+    for b in s.encode():
+        c = chr(b)
+        out.append(c if c.isalpha() and b < 128 or c.isdigit() or c in safe else "%%%02X" % b)
+    return "".join(out)
 
 
 def parse_qs(s, into=None):

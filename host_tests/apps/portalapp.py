@@ -1,7 +1,8 @@
 # Test application for the portal. The test prepends `T = {...}`: "config" (fields for
 # AutoConnectConfig), "begin" (arguments), "serve" (use the asyncio entry point),
 # "hooks" (which to install), "menu" ([enable, disable] bits), "reboot" (the built-in
-# update page's reboot_on_update).
+# update page's reboot_on_update), "pull" ([host, port, uri, timeout_ms]: attach
+# AutoConnectUpdate; its events go to the same list).
 import asyncio
 import json
 
@@ -25,16 +26,35 @@ if "connecting" in hooks:
     portal.while_connecting(lambda ssid: events.append(["connecting", ssid]) or hooks["connecting"])
 if "not_found" in hooks:
     portal.on_not_found(lambda req: ("app 404 " + req.path, 404))
-if portal.ota:
+agent = None
+if "pull" in T:
+    from autoconnect.ota import AutoConnectUpdate
+    agent = AutoConnectUpdate(*T["pull"]).attach(portal)
+
+    async def _check(req):
+        return await agent.check()
+
+    async def _update(req):
+        try:
+            return [await agent.update(req.args["name"], req.args.get("version"))]
+        except Exception as e:
+            return ["error", str(e)]
+    portal.server.on("/pull/check", _check)
+    portal.server.on("/pull/update", _update)
+    if "auto" in T:
+        agent.auto(T["auto"])
+for ota in (portal.ota, agent):
+    if ota is None:
+        continue
     progress = [0]
 
     def _progress(amount, size):
         progress[0] += 1
-    portal.ota.on_start(lambda: events.append(["start"]))
-    portal.ota.on_progress(_progress)
-    portal.ota.on_end(lambda: events.append(["end", progress[0]]))
-    portal.ota.on_error(lambda msg: events.append(["error", msg]))
-    portal.ota.reboot_on_update = T.get("reboot", True)
+    ota.on_start(lambda: events.append(["start"]))
+    ota.on_progress(_progress)
+    ota.on_end(lambda: events.append(["end", progress[0]]))
+    ota.on_error(lambda msg: events.append(["error", msg]))
+    ota.reboot_on_update = T.get("reboot", True)
 enable, disable = T.get("menu", [0, 0])
 portal.enable_menu(enable)
 portal.disable_menu(disable)

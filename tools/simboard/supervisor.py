@@ -86,7 +86,9 @@ class Supervisor:
         cmd = [str(MICROPYTHON), "-X", f"heapsize={self.heap_bytes}", str(STANDINS / "_simboot.py")]
         self.proc = subprocess.Popen(cmd, env=self._env(slot, desc, cause),
                                      start_new_session=True, preexec_fn=_die_with_parent)
-        (self.state.path / "board.pid").write_text(f"{self.proc.pid}\n")
+        tmp = self.state.path / "board.pid.tmp"             # atomic: readers never see half
+        tmp.write_text(f"{self.proc.pid}\n")
+        tmp.replace(self.state.path / "board.pid")
         try:
             return self._watch()
         finally:

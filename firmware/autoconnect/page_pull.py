@@ -1,0 +1,149 @@
+"""AutoConnectUpdate's pages: /_ac/update (the catalog as the radio group
+"firmwares", streamed as it is read from the server), /_ac/update_act (the progress
+page), /_ac/update_progress (AutoConnect's polling protocol) and /_ac/update_result.
+Loaded for the request."""
+import asyncio
+
+from .ota import OTAError
+from .ota_pull import FAIL, IDLE, NOAVAIL, PROGRESS, RESET, SUCCESS
+from .page import Labels, esc, page
+from .response import TEXT, Response, redirect
+
+_BLUE = "#3d7e9a"
+_RED = "#e66157"
+
+
+async def handle(req):
+    portal = req.app
+    agent = portal.update
+    if req.path == "/_ac/update_progress":
+        return await _progress(req, agent)
+    if req.path == "/_ac/update_act":
+        return await _act(req, portal, agent)
+    if req.path == "/_ac/update_result":
+        return _result(portal, agent)
+    return await _catalog(portal, agent)
+
+
+async def _catalog(portal, agent):
+    try:
+        cat = await agent.catalog()
+    except OTAError as e:
+        return _list(portal, (), str(e))
+    return _list(portal, _entries(cat), None, cat)
+
+
+def _list(portal, entries, error, cat=None):
+    def tail():
+        if error or cat is not None and cat.error:
+            yield '<h4 class="cap" style="color:%s">%s</h4>' % (_RED, esc(error or cat.error))
+        elif cat is None or not cat.count:
+            yield '<h4 class="cap">No available firmwares</h4>'
+        else:
+            yield '<h4 class="cap">Available firmwares</h4>'
+        yield '<input type="submit" value="UPDATE"%s>' % (
+            "" if cat is not None and cat.count else " disabled")
+    return page(portal, Labels(portal), "MENULABEL_UPDATE", "catalog",
+                {"entries": lambda: entries, "tail": tail})
+
+
+def _entries(cat):
+    """The catalog's entries as radio buttons; reads ahead between them."""
+    cat.count, cat.error = 0, None
+    got = [None]
+    try:
+        while True:
+            yield _next(cat, got)
+            e = got[0]
+            if e is None or isinstance(e, str):
+                cat.error = e
+                return
+            cat.count += 1
+            n, t = e.get("name", ""), str(e.get("time", ""))
+            yield ('<input type="radio" name="firmwares" id="fw%d" value="%s"><label for="fw%d">'
+                   '%s</label><span>%s</span><span>%s</span><span>%s</span>'
+                   % (cat.count, esc(n), cat.count, esc(n), esc(e.get("date", "")), esc(t[:5]),
+                      esc(e.get("size", ""))))
+    finally:
+        cat.c.close()
+
+
+async def _next(cat, got):
+    try:
+        got[0] = await cat.entry()
+    except OTAError as e:
+        got[0] = str(e)
+
+
+async def _act(req, portal, agent):
+    if req.method != "POST":
+        return redirect("/_ac/update")
+    form = await req.form()
+    name = form.get("firmwares")
+    if not name:
+        return redirect("/_ac/update")
+    if agent.state not in (PROGRESS, SUCCESS, RESET):
+        agent.bin = name
+    return page(portal, Labels(portal), "MENULABEL_UPDATE", "pulling",
+                {"bin": agent.bin, "server": "%s:%d" % (agent.host, agent.port)})
+
+
+async def _progress(req, agent):
+    st = agent.state
+    if req.method == "GET":
+        if st == PROGRESS:
+            return _text("#p,%d:%d" % (agent.amount, agent.size))
+        if st == RESET:
+            return _text("invalid sequence", 500)
+        if st in (NOAVAIL, FAIL):
+            agent.last, agent.state = st, IDLE      # answered: a retry may start
+        return _text("#e")
+    if req.method != "POST":
+        return _text("invalid request", 500)
+    op = (await req.form()).get("op")
+    if op is None:
+        return _text("invalid request", 500)
+    if op == "#s":
+        if st != IDLE or not agent.bin:
+            return _text("invalid sequence", 500)
+        agent.last = None
+        asyncio.create_task(_run(agent))
+        agent.state = PROGRESS
+        return _text("")
+    if op == "#r":
+        if st != SUCCESS:
+            return _text("invalid sequence", 500)
+        if agent.reboot_on_update:
+            agent.reboot()
+        else:
+            agent.state = IDLE
+        return _text("")
+    return _text("invalid operation", 500)
+
+
+async def _run(agent):
+    try:
+        await agent.run(agent.bin)
+    except OTAError:
+        pass                                # kept in agent.result for the result page
+
+
+def _text(body, status=200):
+    return Response(body, status, {"Cache-Control": "no-store"}, TEXT)
+
+
+def _result(portal, agent):
+    st = agent.state if agent.state in (SUCCESS, RESET) else agent.last
+    if st is None or st == IDLE:
+        return redirect("/_ac/update")
+    name = agent.bin or ""
+    if st in (SUCCESS, RESET):
+        text, color = name + " successfully updated. restart...", _BLUE
+        act = "1" if agent.reboot_on_update else "0"
+    elif st == NOAVAIL:
+        text, color, act = "<br>No available update.", _RED, ""
+    else:
+        text, color, act = name + " failed.<br>" + (agent.result or ""), _RED, ""
+    return page(portal, Labels(portal), "MENULABEL_UPDATE", "pulled",
+                {"result": lambda: (esc(text).replace("&lt;br&gt;", "<br>"),),
+                 "color": color, "act": act})
