@@ -255,9 +255,15 @@ def test_against_our_server_with_304_after_the_update(make_board, tmp_path, ours
     assert board.get_json("/pull/update?name=app-2.0.0.bin&version=2.0.0") == [None]   # 304 by version
 
 
-def test_chromium_picks_a_binary_and_the_board_reboots_into_it(make_board, tmp_path, ours, phone):
-    board = pull_board(make_board, tmp_path, ours)
+def test_chromium_picks_a_binary_and_the_board_reboots_into_it(make_board, tmp_path, strict, phone):
+    strict.faults = {"slow": 0.15}                          # about 4 s: the page polls meanwhile
+    board = pull_board(make_board, tmp_path, strict.port)
     base = "http://127.0.0.1:%d" % board.port
+    phone.add_init_script("window._mv=[];var d=Object.getOwnPropertyDescriptor(HTMLMeterElement."
+                          "prototype,'value');Object.defineProperty(HTMLMeterElement.prototype,"
+                          "'value',{get:function(){return d.get.call(this)},set:function(v){"
+                          "window._mv.push(v);sessionStorage.mv=JSON.stringify(window._mv);"
+                          "d.set.call(this,v)}})")          # every value the meter takes
     phone.goto(base + "/_ac")
     phone.click("label.lb-burger")
     phone.click("a[href=\"/_ac/update\"]")
@@ -266,15 +272,19 @@ def test_chromium_picks_a_binary_and_the_board_reboots_into_it(make_board, tmp_p
     phone.screenshot(path=str(ARTIFACTS / "pull-catalog.png"))
     assert phone.inner_text("h4.cap") == "Available firmwares"
     phone.check("input[value=\"app-2.0.0.bin\"]")
-    phone.evaluate("window._mv=[];var d=Object.getOwnPropertyDescriptor(HTMLMeterElement.prototype,"
-                   "'value');Object.defineProperty(HTMLMeterElement.prototype,'value',{get:function()"
-                   "{return d.get.call(this)},set:function(v){window._mv.push(v);d.set.call(this,v)}})")
     pid = board.pid()
     phone.click("input[type=submit]")
     phone.wait_for_url(base + "/_ac/update_act")
-    assert "app-2.0.0.bin from 127.0.0.1:%d" % ours in phone.inner_text("#pbin")
+    assert "app-2.0.0.bin from 127.0.0.1:%d" % strict.port in phone.inner_text("#pbin")
+    phone.wait_for_timeout(2000)
+    phone.screenshot(path=str(ARTIFACTS / "pull-progress.png"))
     phone.wait_for_url(base + "/_ac/update_result", timeout=60000)
     assert phone.inner_text("#result") == "app-2.0.0.bin successfully updated. restart..."
+    size = (strict.folder / "app-2.0.0.bin").stat().st_size
+    seen = phone.evaluate("JSON.parse(sessionStorage.mv||'[]')")
+    assert any(0 < v < size for v in seen), seen           # the meter moved while it ran
+    events = board.get_json("/events")
+    assert ["start"] in events and any(e[0] == "end" and e[1] > 10 for e in events), events
     phone.screenshot(path=str(ARTIFACTS / "pull-result.png"))
     board.wait_reboot(pid)
     phone.wait_for_url(base + "/", timeout=60000)          # reloaded once the board is back
