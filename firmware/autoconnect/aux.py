@@ -153,6 +153,7 @@ class _Choice(AutoConnectElement):
     """Radio buttons and selects: options in `values`, the 1-based choice in `_at`."""
     label = ""
     posterior = "br"
+    _AT: str            # the attribute holding the choice, named by each subclass
 
     @property
     def value(self):

@@ -73,7 +73,7 @@ class Stager:
         self.md5 = None
         if md5:
             try:
-                self.md5 = hashlib.md5()
+                self.md5 = hashlib.md5()  # type: ignore[attr-defined]  # guarded: none on ESP8266
             except AttributeError:          # ESP8266: no md5 in hashlib
                 from .md5 import MD5
                 self.md5 = MD5()

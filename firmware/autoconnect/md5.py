@@ -64,10 +64,10 @@ class MD5:
             self._buf[fill:fill + k] = mv[:k]
             i = k
             if fill + k == 64:
-                _rounds(self._st, self._buf, self._k, _S)
+                _rounds(self._st, self._buf, self._k, _S)  # type: ignore[arg-type]  # viper: buffers as ptrs
         while i + 64 <= len(mv):
             self._buf[:] = mv[i:i + 64]
-            _rounds(self._st, self._buf, self._k, _S)
+            _rounds(self._st, self._buf, self._k, _S)  # type: ignore[arg-type]  # viper: buffers as ptrs
             i += 64
         if i < len(mv):
             self._buf[:len(mv) - i] = mv[i:]

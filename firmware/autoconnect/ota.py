@@ -52,7 +52,7 @@ def confirm():
     """Confirm the running image (after an update the bootloader rolls back an image
     that is not confirmed before the next reset). The portal calls it once it serves."""
     try:
-        from esp32 import Partition
+        from esp32 import Partition  # type: ignore[import-not-found]  # guarded: ESP32 only
         Partition.mark_app_valid_cancel_rollback()
         return True
     except (ImportError, OSError):

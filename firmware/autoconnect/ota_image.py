@@ -43,12 +43,12 @@ class ImageWriter:
         """Get ready for an image of about size bytes (None: unknown) for the next OTA
         slot, with the MD5 md5 (hex) when given."""
         from esp32 import Partition
-        run = Partition(Partition.RUNNING)
+        run = Partition(Partition.RUNNING)  # type: ignore[arg-type]  # stubs: id may be RUNNING
         try:
             self.part = run.get_next_update()
         except OSError:
             raise OTAError("Partition Could Not be Found")
-        self.cap = self.part.ioctl(4, 0) * BLOCK
+        self.cap = self.part.ioctl(4, 0) * BLOCK  # type: ignore[operator]  # stubs: ioctl(4) gives an int
         if size is not None and size > self.cap:
             raise OTAError("Not Enough Space: %d bytes for a slot of %d" % (size, self.cap))
         run.readblocks(0, self.head)

@@ -10,7 +10,7 @@ _ABORTED = (3, 4)                   # INVALID, ABORTED
 
 def _refused(other, slots):
     """Why the other slot cannot be booted, or None."""
-    from esp32 import Partition
+    from esp32 import Partition  # type: ignore[import-not-found]  # ESP32 only: handle() guards
     data = Partition.find(Partition.TYPE_DATA, 0)       # otadata
     if data:
         rec = bytearray(32)
@@ -27,10 +27,10 @@ def handle(req):
     if req.method != "POST":
         return Response("Method Not Allowed", 405, {"Allow": "POST"}, TEXT)
     try:
-        from esp32 import Partition
+        from esp32 import Partition  # type: ignore[import-not-found]  # guarded: ESP32 only
     except ImportError:
         return Response("no OTA slots on this board", 409, None, TEXT)
-    run = Partition(Partition.RUNNING)
+    run = Partition(Partition.RUNNING)  # type: ignore[arg-type]  # stubs: id may be RUNNING
     try:
         other = run.get_next_update()
     except OSError:

@@ -205,7 +205,7 @@ class AutoConnect:
         from . import connect
         res = getattr(connect, name)(self, *args)
         if type(res) is _GEN:
-            res = await res
+            res = await res  # type: ignore[misc]  # mypy takes _GEN for None
         unload("autoconnect.connect", "autoconnect.credential", "autoconnect.dns")
         return res
 

@@ -177,7 +177,7 @@ def _sketch(agent):
 
 def _md5():
     try:
-        return hashlib.md5()
+        return hashlib.md5()  # type: ignore[attr-defined]  # guarded: none on ESP8266
     except AttributeError:                  # ESP8266: no md5 in hashlib
         from .md5 import MD5
         return MD5()

@@ -5,7 +5,7 @@ unconsumed bytes: the request line and headers are parsed in place, body bytes
 are handed out from it first, then read straight from the socket (Content-Length
 or chunked). Limits: a line must fit the buffer (else 414/431), at most
 MAX_HEADERS headers and MAX_HEADER_BYTES of them (else 431)."""
-from asyncio import core, sleep_ms
+from asyncio import core, sleep_ms  # type: ignore[attr-defined]  # asyncio.core: not in the stubs
 from time import ticks_ms
 
 import micropython

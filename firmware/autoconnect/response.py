@@ -51,7 +51,7 @@ class Response:
         if head_only or bare:
             await req.send(head)
         elif isinstance(body, (bytes, bytearray, memoryview)):
-            if n <= 512:
+            if n <= 512:  # type: ignore[operator]  # n is len(body) here
                 await req.send(head + body)
             else:
                 await req.send(head)

@@ -29,7 +29,7 @@ def uptime_ms():
     """Milliseconds since the server module loaded; correct across ticks_ms() wrapping
     (the server calls it every 250 ms)."""
     now = ticks_ms()
-    _up[1] += ticks_diff(now, _up[0])
+    _up[1] += ticks_diff(now, _up[0])  # type: ignore[call-overload]  # _up: [ticks, ms]
     _up[0] = now
     return _up[1]
 
@@ -87,7 +87,7 @@ class WebServer:
         """Serve until stop()."""
         await self.start()
         try:
-            await self._tasks[0]
+            await self._tasks[0]  # type: ignore[misc]  # () until start()
         except asyncio.CancelledError:
             pass
 
@@ -208,14 +208,14 @@ class WebServer:
             try:
                 res = __import__(handler, None, None, ("_",)).handle(req)
                 if type(res) is _GEN:
-                    res = await res
+                    res = await res  # type: ignore[misc]  # mypy takes _GEN for None
             finally:                        # what the handler loaded goes again
                 from . import unload
                 unload(*[m for m in sys.modules if m not in had])
             return res
         res = handler(req)
         if type(res) is _GEN:
-            res = await res
+            res = await res  # type: ignore[misc]  # mypy takes _GEN for None
         return res
 
 

@@ -13,9 +13,9 @@ def running_partition():
     """The running app partition (esp32.Partition), or None without OTA slots."""
     if chip() != "esp32":
         return None
-    from esp32 import Partition
+    from esp32 import Partition  # type: ignore[import-not-found]  # ESP32 only: chip() above
     try:
-        return Partition(Partition.RUNNING)
+        return Partition(Partition.RUNNING)  # type: ignore[arg-type]  # stubs: id may be RUNNING
     except (OSError, ValueError):
         return None
 
