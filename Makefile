@@ -5,11 +5,11 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 APT_PACKAGES := chromium socat strace nginx
 
-.PHONY: setup run test clean
+.PHONY: setup run test clean boardcheck
 
 setup: $(STAMP)
 	@missing=""; \
-	for pkg in $(APT_PACKAGES); do command -v $$pkg >/dev/null || missing="$$missing $$pkg"; done; \
+	for pkg in $(APT_PACKAGES); do command -v $$pkg >/dev/null || test -x /usr/sbin/$$pkg || missing="$$missing $$pkg"; done; \
 	if [ -n "$$missing" ]; then \
 		echo "Installing Debian packages:$$missing"; \
 		DEBIAN_FRONTEND=noninteractive apt-get update -q && \
@@ -26,6 +26,9 @@ run: setup
 
 test: setup
 	$(PY) -m pytest host_tests
+
+boardcheck: setup
+	$(PY) -m tools.boardcheck $(ARGS)
 
 clean:
 	rm -rf build
