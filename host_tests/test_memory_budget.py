@@ -1,0 +1,34 @@
+"""The example application's memory budget in esp8266 mode, library from .mpy: it boots
+and renders every built-in page, its own pages and both update pages.
+
+TARGETS.md asks for --heap 64K; today the example needs about 144K in the simulator
+(README, Memory), so this test pins 160K: it catches any growth while the diet that
+brings it to 64K is pending."""
+import pytest
+
+from conftest import Board
+
+HEAP = "160K"
+PAGES = ["/_ac", "/_ac/config", "/_ac/open", "/_ac/update", "/", "/settings", "/_ac/success",
+         "/_ac/fail", "/_ac/status"]
+
+
+@pytest.fixture
+def example(tmp_path):
+    b = Board(tmp_path / "board", chip="esp8266", heap=HEAP, mpy=True)
+    b.start()
+    yield b
+    b.stop()
+
+
+def test_example_renders_every_page_in_esp8266_mode(example):
+    pid = example.pid()
+    for path in PAGES:
+        status, _, body = example.request("GET", path, timeout=20)
+        assert status == 200 and body, (path, status, body[:200])
+    from base64 import b64encode
+    auth = {"Authorization": "Basic " + b64encode(b"USERNAME:PASSWORD").decode()}
+    status, _, body = example.request("GET", "/update", headers=auth)
+    assert status == 200 and b"name='firmware'" in body
+    assert example.pid() == pid and "Traceback" not in example.log()
+    assert example.status()["free_heap"] > 8192
