@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 APT_PACKAGES := chromium socat strace nginx
 
-.PHONY: setup run test clean boardcheck build deploy provision flash
+.PHONY: setup run test clean boardcheck build deploy provision flash soak
 
 setup: $(STAMP)
 	@missing=""; \
@@ -26,6 +26,9 @@ run: setup
 
 test: setup
 	$(PY) -m pytest host_tests
+
+soak: setup
+	$(PY) -m tools.soak $(ARGS)
 
 boardcheck: setup
 	$(PY) -m tools.boardcheck $(ARGS)
