@@ -168,6 +168,7 @@ def test_progress_protocol_sequence(make_board, tmp_path, strict):
     status, _, body = board.request("POST", "/_ac/update_progress", body="a=1",
                                     headers={"Content-Type": "application/x-www-form-urlencoded"})
     assert (status, body) == (500, b"invalid request")
+    assert board.request("PUT", "/_ac/update_progress", body="op=%23s")[:3:2] == (500, b"invalid request")
     strict.faults = {"slow": 0.05}
     assert pick(board, "app-2.0.0.bin")[0] == 200
     assert op(board, "#s")[0] == 200

@@ -9,6 +9,7 @@ from .ota import OTAError, Updater
 
 IDLE, PROGRESS, SUCCESS, NOAVAIL, FAIL, RESET = 0, 1, 2, 3, 4, 5
 _PAGES = ("/_ac/update", "/_ac/update_act", "/_ac/update_progress", "/_ac/update_result")
+_ANY = ("GET", "POST", "PUT", "DELETE", "PATCH", "OPTIONS")
 
 
 class AutoConnectUpdate(Updater):
@@ -30,8 +31,9 @@ class AutoConnectUpdate(Updater):
             raise ValueError("AC_OTA_BUILTIN and AutoConnectUpdate both own /_ac/update")
         self.portal = portal
         portal.update = self
-        for path in _PAGES:
-            portal.server.on(path, "autoconnect.page_pull", ("GET", "POST"))
+        for path in _PAGES:                 # the progress protocol answers every method
+            portal.server.on(path, "autoconnect.page_pull", _ANY if path == _PAGES[2] else
+                             ("GET", "POST"))
         return self
 
     def types(self):
