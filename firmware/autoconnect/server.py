@@ -21,6 +21,9 @@ from time import ticks_diff, ticks_ms
 from .request import HTTPError, Request, _ready
 from .response import TEXT, Response
 
+_TCP = getattr(socket, "IPPROTO_TCP", 6)        # the unix port names neither constant
+_NODELAY = getattr(socket, "TCP_NODELAY", 1)
+
 _GEN = type((lambda: (yield))())
 _up = [ticks_ms(), 0]
 
@@ -118,6 +121,10 @@ class WebServer:
             except OSError:
                 continue
             cs.setblocking(False)
+            try:                            # no Nagle wait between a response's pieces
+                cs.setsockopt(_TCP, _NODELAY, 1)
+            except OSError:
+                pass
             try:
                 c = Request(cs, peer, self._pool.pop())
                 self.conns.append(c)
