@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 APT_PACKAGES := chromium socat strace nginx
 
-.PHONY: setup run test clean boardcheck build deploy provision flash soak
+.PHONY: setup run test clean boardcheck build deploy provision flash soak bench
 
 setup: $(STAMP)
 	@missing=""; \
@@ -26,6 +26,10 @@ run: setup
 
 test: setup
 	$(PY) -m pytest host_tests
+
+bench: setup
+	@command -v wrk >/dev/null || (DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends wrk)
+	$(PY) -m bench $(ARGS)
 
 soak: setup
 	$(PY) -m tools.soak $(ARGS)
