@@ -28,7 +28,8 @@ test: setup
 	$(PY) -m pytest host_tests
 
 bench: setup
-	@command -v wrk >/dev/null || (DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends wrk)
+	@command -v wrk >/dev/null || (DEBIAN_FRONTEND=noninteractive apt-get update -q && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends wrk)
 	$(PY) -m bench $(ARGS)
 
 soak: setup
