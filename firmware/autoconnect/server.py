@@ -21,9 +21,6 @@ from time import ticks_diff, ticks_ms
 from .request import HTTPError, Request, _ready
 from .response import TEXT, Response
 
-_TCP = getattr(socket, "IPPROTO_TCP", 6)        # the unix port names neither constant
-_NODELAY = getattr(socket, "TCP_NODELAY", 1)
-
 _GEN = type((lambda: (yield))())
 _up = [ticks_ms(), 0]
 
@@ -122,7 +119,8 @@ class WebServer:
                 continue
             cs.setblocking(False)
             try:                            # no Nagle wait between a response's pieces
-                cs.setsockopt(_TCP, _NODELAY, 1)
+                cs.setsockopt(getattr(socket, "IPPROTO_TCP", 6),     # (the unix port names
+                              getattr(socket, "TCP_NODELAY", 1), 1)  # neither constant)
             except OSError:
                 pass
             try:
