@@ -19,6 +19,8 @@ class AutoConnectElement:
     value = ""
     global_ = False
     enable = True
+    _reactor = None
+    _responses: dict | None = None
 
     def __init__(self, name="", *args, **attrs):
         self.name = name
@@ -26,8 +28,6 @@ class AutoConnectElement:
             setattr(self, k, v)
         for k, v in attrs.items():
             setattr(self, k, v)
-        self._reactor = None
-        self._responses = None
 
     def on(self, fn):
         """fn(element, aux) for an event of this element in the browser (through
