@@ -43,7 +43,7 @@ build: $(STAMP)
 
 deploy: build
 	@if [ -z "$(PORT)" ]; then \
-		echo "usage: make deploy PORT=/dev/ttyUSB0 [BOARD=ESP32_GENERIC|ESP32_GENERIC-OTA|ESP8266_GENERIC]"; \
+		echo "usage: make deploy PORT=/dev/ttyUSB0 [BOARD=ESP32_GENERIC|ESP32_GENERIC-OTA|ESP8266_GENERIC|ESP8266_GENERIC-FLASH_2M_ROMFS]"; \
 		exit 2; \
 	fi
 	$(PY) -m tools.deploy "$(PORT)"
@@ -64,7 +64,8 @@ flash: build
 	fi
 	$(PY) -m tools.flash --port "$(PORT)" --firmware "$(FIRMWARE)" --files "$(FILES)" \
 		$(if $(BOARD),--board $(BOARD)) $(if $(BAUD),--baud $(BAUD)) \
-		$(if $(FLASH_SIZE),--flash-size $(FLASH_SIZE))
+		$(if $(FLASH_SIZE),--flash-size $(FLASH_SIZE)) \
+		$(if $(findstring ROMFS,$(BOARD)),--romfs build/romfs.img)
 
 clean:
 	rm -rf build

@@ -38,9 +38,11 @@ def stop(proc, timeout=10):
 class Board:
     """One simulated board (supervisor + board process) with helpers to talk to it."""
 
-    def __init__(self, state, main=None, chip="esp32", heap=None, mpy=None, world=None):
+    def __init__(self, state, main=None, chip="esp32", heap=None, mpy=None, world=None,
+                 romfs=False):
         self.state = Path(state)
         self.main, self.chip, self.heap, self.mpy, self.world = main, chip, heap, mpy, world
+        self.romfs = romfs
         self.port = free_port()
         self.dns_port = free_port()
         self.proc = None
@@ -60,6 +62,8 @@ class Board:
             cmd.append("--mpy" if self.mpy else "--no-mpy")
         if self.world:
             cmd += ["--world", str(self.world)]
+        if self.romfs:
+            cmd.append("--romfs")
         self.log_handle = open(self.logfile, "ab")
         self.proc = subprocess.Popen(cmd, cwd=ROOT, stdout=self.log_handle,
                                      stderr=subprocess.STDOUT)

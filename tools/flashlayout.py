@@ -1,13 +1,17 @@
 """Where MicroPython and its filesystem go on the supported boards."""
 from collections import namedtuple
 
+from tools import romfs
 from tools.simboard.board import _flashfmt as ff
 
-Board = namedtuple("Board", "chip firmware_offset description")
+Board = namedtuple("Board", "chip firmware_offset description romfs")
 BOARDS = {
-    "ESP32_GENERIC": Board("esp32", 0x1000, "ESP32 firmware without OTA partitions"),
-    "ESP32_GENERIC-OTA": Board("esp32", 0x1000, "ESP32 firmware with OTA partitions"),
-    "ESP8266_GENERIC": Board("esp8266", 0x0, "ESP8266 firmware"),
+    "ESP32_GENERIC": Board("esp32", 0x1000, "ESP32 firmware without OTA partitions", None),
+    "ESP32_GENERIC-OTA": Board("esp32", 0x1000, "ESP32 firmware with OTA partitions", None),
+    "ESP8266_GENERIC": Board("esp8266", 0x0, "ESP8266 firmware", None),
+    "ESP8266_GENERIC-FLASH_2M_ROMFS": Board(
+        "esp8266", 0x0, "ESP8266 firmware with a ROMFS partition",
+        (romfs.ESP8266_OFFSET, romfs.ESP8266_SIZE)),
 }
 ESP8266_FS_START = 0x100000
 ESP8266_SDK_RESERVED = 20 * 1024      # SDK parameters at the end of flash
