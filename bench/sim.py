@@ -31,10 +31,10 @@ class Board:
     """One simulated board; its world (HomeNet alone) in NAME-world.json, which a caller
     may rewrite while it runs."""
 
-    def __init__(self, folder, name="board", main=None, chip="esp32", heap=None):
+    def __init__(self, folder, name="board", main=None, chip="esp32", heap=None, romfs=False):
         self.state = Path(folder) / name
         self.log = Path(folder) / (name + ".log")
-        self.main, self.chip, self.heap = main, chip, heap
+        self.main, self.chip, self.heap, self.romfs = main, chip, heap, romfs
         self.world = Path(folder) / (name + "-world.json")
         write_world(self.world)
         self.port, self.dns_port = procs.free_port(), procs.free_port()
@@ -49,6 +49,8 @@ class Board:
             cmd += ["--main", self.main]
         if self.heap:
             cmd += ["--heap", self.heap]
+        if self.romfs:
+            cmd.append("--romfs")
         return cmd + list(extra)
 
     def start(self, fresh=True, wait=True, extra=()):
