@@ -8,16 +8,13 @@ import sys
 import time
 from pathlib import Path
 
+from tools.procs import free_port  # noqa: F401  (the benchmark's modules use procs.free_port)
+from tools.procs import stop as _stop
+
 ROOT = Path(__file__).resolve().parents[1]
 PY = sys.executable
 MICROPYTHON = str(Path(sys.executable).with_name("micropython"))
 _started: list = []
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def start(cmd, log, env=None, cwd=ROOT):
@@ -31,14 +28,8 @@ def start(cmd, log, env=None, cwd=ROOT):
 
 
 def stop(proc, timeout=10):
-    """SIGTERM, then SIGKILL after timeout s."""
-    if proc.poll() is None:
-        proc.terminate()
-        try:
-            proc.wait(timeout)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+    """SIGTERM, then SIGKILL after timeout s; forgotten by stop_all()."""
+    _stop(proc, timeout)
     if proc in _started:
         _started.remove(proc)
 

@@ -3,9 +3,9 @@ import http.client
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -13,26 +13,18 @@ import pytest
 from playwright.sync_api import sync_playwright
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+from tools.procs import free_port, stop  # noqa: E402,F401  (tests import them from here)
+
 APPS = Path(__file__).resolve().parent / "apps"
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
 
 
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def stop(proc, timeout=10):
-    """SIGTERM a process, SIGKILL it after timeout s; returns its exit code."""
-    if proc.poll() is None:
-        proc.terminate()
-        try:
-            proc.wait(timeout)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-    return proc.returncode
+def _quiet(fn):
+    try:
+        fn()
+    except Exception:
+        pass
 
 
 class Board:
@@ -123,6 +115,20 @@ class Board:
 
     def kill9(self):
         os.kill(self.pid(), signal.SIGKILL)
+
+    def cut_during(self, fn, seconds):
+        """Run fn() in a thread (what the cut does to it is ignored), cut the power
+        (kill -9) after `seconds`, and wait for the board to boot and serve again."""
+        pid = self.pid()
+        t = threading.Thread(target=_quiet, args=(fn,))
+        t.start()
+        time.sleep(seconds)
+        try:
+            self.kill9()
+        except ProcessLookupError:          # rebooting by itself already
+            pass
+        t.join()
+        self.wait_reboot(pid)
 
     def stop(self):
         if self.proc:

@@ -4,13 +4,12 @@ import hashlib
 import random
 import subprocess
 import sys
-import threading
 import time
 
 import pytest
 
 from conftest import APPS, ROOT
-from test_ota_browser import AUTH, SUCCESS, _quiet, image, upload
+from test_ota_browser import AUTH, SUCCESS, image, upload
 
 APP = '''# A bundled application (version {v}).
 import asyncio
@@ -116,17 +115,9 @@ def test_power_cuts_during_upload_and_swap(board, tmp_path):
     rnd = random.Random(8)
     bundles = {v: make_bundle(tmp_path, v, pad=60000) for v in ("4.0.0", "5.0.0")}
     for i in range(24):
-        v = ("4.0.0", "5.0.0")[i % 2]
-        pid = board.pid()
-        t = threading.Thread(target=lambda: _quiet(send, board, bundles[v]))
-        t.start()
-        time.sleep(rnd.uniform(0.0, 1.6))           # during the upload, or the swap at boot
-        try:
-            board.kill9()
-        except ProcessLookupError:
-            pass
-        t.join()
-        board.wait_reboot(pid)
+        data = bundles[("4.0.0", "5.0.0")[i % 2]]
+        # during the upload, or the swap at boot
+        board.cut_during(lambda: send(board, data), rnd.uniform(0.0, 1.6))
         path = "/appver" if board.status()["version"] != "sim-1.0.0" else "/_ac/status"
         board.wait_ready(path=path)
         if path == "/appver":

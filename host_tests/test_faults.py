@@ -5,7 +5,6 @@ import random
 import socket
 import subprocess
 import sys
-import threading
 import time
 
 import pytest
@@ -14,7 +13,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from portaltest import WORLD, write_world
 from strictserver import StrictServer
-from test_bundles import _quiet
 from test_ota_browser import image
 from test_ota_pull import pull_board
 
@@ -43,16 +41,7 @@ def cut_pulls(board, names, valid, fs_check=None, cuts=20, seed=7):
     for _ in range(cuts):
         running = board.status()["version"]
         name = next(n for v, n in names.items() if v != running)
-        pid = board.pid()
-        t = threading.Thread(target=lambda: _quiet(board.get_json, "/pull/update?name=" + name))
-        t.start()
-        time.sleep(rnd.uniform(0.0, 1.2))
-        try:
-            board.kill9()
-        except ProcessLookupError:
-            pass
-        t.join()
-        board.wait_reboot(pid)
+        board.cut_during(lambda: board.get_json("/pull/update?name=" + name), rnd.uniform(0.0, 1.2))
         version = board.status()["version"]
         assert version in valid, version
         if fs_check:

@@ -10,7 +10,6 @@ import base64
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -20,17 +19,12 @@ import urllib.request
 from pathlib import Path
 
 from tools import appimage
+from tools.procs import free_port
 from tools.simboard import flashimage
 
 ROOT = Path(__file__).resolve().parents[1]
 AUTH = "Basic " + base64.b64encode(b"USERNAME:PASSWORD").decode()
 VERSIONS = ("9.0.0", "9.0.1")
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 class Board:
