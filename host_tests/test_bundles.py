@@ -9,7 +9,7 @@ import time
 import pytest
 
 from conftest import APPS, ROOT
-from test_ota_browser import AUTH, SUCCESS, image, upload
+from test_ota_browser import SUCCESS, image, upload
 
 APP = '''# A bundled application (version {v}).
 import asyncio

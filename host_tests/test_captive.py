@@ -5,7 +5,7 @@ import random
 import socket
 
 import pytest
-from dnslib import AAAA, QTYPE, RR, A, DNSRecord
+from dnslib import QTYPE, DNSRecord
 
 from portaltest import connect, form, portal_board, wait_for
 

@@ -10,7 +10,6 @@ import sys
 import pytest
 
 from conftest import APPS, ROOT
-from rawhttp import Raw
 
 NEW, PENDING_VERIFY, VALID, ABORTED = 0, 1, 2, 4
 

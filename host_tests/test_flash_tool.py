@@ -149,6 +149,7 @@ def test_esp8266_romfs_firmware_image_and_files(tmp_path, app_folder):
     firmware = esp8266_firmware(ESP8266_4MB_40M)
     root, files = app_folder
     image = romfs.build(root)
+    board.flash.data[0xB0000:0x100000] = bytes(0x50000)         # an old partition's bytes
     r = flash(board, "--board", "ESP8266_GENERIC-FLASH_2M_ROMFS", "--firmware",
               write_file(tmp_path, "esp8266.bin", firmware), "--files", str(root),
               "--romfs", write_file(tmp_path, "romfs.img", image))
@@ -156,13 +157,15 @@ def test_esp8266_romfs_firmware_image_and_files(tmp_path, app_folder):
     assert r.stdout.count(VERIFIED) == 3 and "0x000b0000" in r.stdout
     assert board.read(0, len(firmware)) == firmware
     assert board.read(0xB0000, len(image)) == image
-    assert board.read(0xB0000 + len(image), 4096) == b"\xff" * 4096
+    end = 0xB0000 + (len(image) + 3) // 4 * 4                # (esptool pads to 4 bytes)
+    assert board.read(end, 0x100000 - end) == bytes(0x100000 - end)   # nothing more written
     assert_filesystem(board, 0x100000, FLASH_SIZE - 0x100000 - 20 * 1024, files)
 
 
 def test_romfs_refusals(tmp_path, app_folder):
     root, _ = app_folder
-    image = write_file(tmp_path, "romfs.img", romfs.build(root))
+    data = romfs.build(root)
+    image = write_file(tmp_path, "romfs.img", data)
     small = write_file(tmp_path, "small.bin", esp8266_firmware())
     cases = [
         (["--board", "ESP8266_GENERIC", "--firmware", small, "--romfs", image],
@@ -173,8 +176,10 @@ def test_romfs_refusals(tmp_path, app_folder):
           write_file(tmp_path, "big.bin", esp8266_firmware() + bytes(500 * 1024))],
          "past the ROMFS partition at 0xb0000"),
         (["--board", "ESP8266_GENERIC-FLASH_2M_ROMFS", "--firmware", small, "--romfs",
-          write_file(tmp_path, "huge.img", romfs.MAGIC + bytes(400 * 1024))],
+          write_file(tmp_path, "huge.img", romfs.MAGIC + b"\x99\x80\x00" + bytes(400 * 1024))],
          "does not fit the 327680-byte ROMFS partition"),
+        (["--board", "ESP8266_GENERIC-FLASH_2M_ROMFS", "--firmware", small, "--romfs",
+          write_file(tmp_path, "cut.img", data[:-100])], "a truncated or padded image"),
     ]
     for args, message in cases:
         board = MockBoard("esp8266")

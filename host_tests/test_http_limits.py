@@ -9,7 +9,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from rawhttp import Raw, request
+from rawhttp import request
 
 
 @pytest.fixture(scope="module")

@@ -4,7 +4,6 @@ import base64
 import hashlib
 import json
 import random
-import struct
 import subprocess
 import sys
 import time

@@ -1,9 +1,7 @@
 """The captive portal: begin(), the configure flow, saved networks, reconnection,
 menu, hooks, application routes. Over HTTP against the simulated board."""
 import json
-import re
 
-import pytest
 
 from portaltest import WORLD, connect, form, portal_board, wait_for, write_world
 

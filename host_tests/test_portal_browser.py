@@ -3,10 +3,9 @@ page sizes, and hostile network names."""
 import gzip
 import json
 
-import pytest
 
 from conftest import ARTIFACTS
-from portaltest import WORLD, connect, form, portal_board, wait_for
+from portaltest import connect, form, portal_board
 
 HOSTILE = [
     {"ssid": "<script>alert(1)</script>", "bssid": "b0:00:00:00:00:01", "channel": 2, "rssi": -40,

@@ -1,5 +1,4 @@
 """The simulated board: stand-ins for network, machine, esp, socket, and the supervisor."""
-import json
 import os
 import signal
 import socket

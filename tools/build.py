@@ -93,11 +93,12 @@ def build(out, compiler=None, lib_root=None):
     return made
 
 
-def build_romfs(out, compiler, image):
-    """The board's files under out, except lib/, which goes into the ROMFS image file."""
+def build_romfs(out, compiler, image, size):
+    """The board's files under out, except lib/, which goes into the ROMFS image file
+    (for a partition of size bytes)."""
     with tempfile.TemporaryDirectory() as tmp:
         made = build(out, compiler, Path(tmp))
-        data = romfs.build(tmp)
+        data = romfs.build(tmp, size)
         mpy = [Path(tmp) / rel for rel in made if rel.endswith(".mpy")]
         header = mpy_header_of(mpy) if mpy else None
     image.write_bytes(data)
@@ -168,11 +169,12 @@ def main(argv=None):
             print(f"mpy-cross: {compiler.version()}")
         image = out.parent / "romfs.img"
         if BOARD_ROMFS[args.board]:
-            made, header = build_romfs(out, compiler, image)
+            made, header = build_romfs(out, compiler, image, BOARD_ROMFS[args.board][1])
         else:
             made = build(out, compiler)
             header = mpy_header(out, made) if compiler else None
-            image.unlink(missing_ok=True)
+            if image.is_file() and image.read_bytes()[:3] == romfs.MAGIC:
+                image.unlink()                  # an earlier ROMFS build's, now stale
         kind = header.describe() if header else "library as .py sources"
         removed = remove_stale(out, made)
     except (BuildError, OSError, romfs.RomfsError) as e:

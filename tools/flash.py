@@ -2,8 +2,10 @@
 
 The firmware goes to the board's firmware offset and a LittleFS image of --files to the
 region MicroPython mounts as its filesystem, so the board boots straight into the
-application. --app-only writes just a MicroPython application image (micropython.bin)
-into the board's application slot and keeps everything else. esptool verifies every
+application; --romfs adds the library's ROMFS image (make build writes build/romfs.img
+for ESP8266_GENERIC-FLASH_2M_ROMFS) at the board's ROMFS partition. --app-only writes
+just a MicroPython application image (micropython.bin) into the board's application slot
+and keeps everything else. esptool verifies every
 region it writes (MD5 of the flash against the data)."""
 import argparse
 import os
@@ -75,7 +77,7 @@ def check_kind(args, fw):
 
 
 def check_app_only(args, fw):
-    """Refuse what --app-only cannot do: files, other chips than the ESP32."""
+    """Refuse what --app-only cannot do: files, a ROMFS image, other chips than the ESP32."""
     if args.files:
         raise Refused("--app-only keeps the filesystem: drop --files")
     if fw.chip != "esp32":
@@ -144,8 +146,12 @@ def romfs_region(path, board, firmware_end):
         image = open(path, "rb").read()
     except OSError as e:
         raise Refused(f"--romfs {path}: {e.strerror}") from None
-    if image[:3] != romfs.MAGIC:
+    size = romfs.length(image)
+    if size is None:
         raise Refused(f"--romfs {path} is not a ROMFS image (make build writes one)")
+    if size != len(image):
+        raise Refused(f"--romfs {path} is {len(image)} bytes but its header says {size}: "
+                      "a truncated or padded image (run make build again)")
     if len(image) > part[1]:
         raise Refused(f"--romfs {path} ({len(image)} bytes) does not fit the {part[1]}-byte "
                       f"ROMFS partition at 0x{part[0]:x}")

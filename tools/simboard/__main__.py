@@ -45,6 +45,7 @@ def parse(argv):
 def main(argv=None):
     args = parse(argv)
     state = State(args.state)
+    args.reinstall |= args.romfs            # the library goes into the flash image again
     if args.fresh or not state.exists():
         state.create(args.chip)
         args.reinstall = True

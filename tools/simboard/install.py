@@ -84,7 +84,8 @@ class State:
             shutil.rmtree(self.run)
         lib = self.run / "lib"
         lib.mkdir(parents=True)
-        skip = {"__init__.py", "_simboot.py"} | ({"esp32.py"} if self.chip() != "esp32" else {"_romfs.py"})
+        chip_only = {"esp32": "_romfs.py", "esp8266": "esp32.py"}     # what the other lacks
+        skip = {"__init__.py", "_simboot.py", chip_only[self.chip()]}
         for src in sorted(STANDINS.glob("*.py")):
             if src.name not in skip:
                 compile_mpy(src, lib / (src.stem + ".mpy"))

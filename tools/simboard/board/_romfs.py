@@ -1,7 +1,8 @@
 """An esp8266's ROMFS partition (FLASH_2M_ROMFS at 0xB0000), mounted at /rom with /rom
 and /rom/lib on the module path, as the board's firmware does. On the board it is
 memory-mapped flash; here its bytes are read before the other stand-ins load, so the
-supervisor counts them as flash, not heap. Installed on esp8266 boards only."""
+supervisor counts them as flash, not heap. Installed on esp8266 boards only (its offset
+and header format: tools/romfs.py)."""
 import sys
 import vfs
 
