@@ -13,6 +13,7 @@ import pytest
 from playwright.sync_api import sync_playwright
 
 ROOT = Path(__file__).resolve().parents[1]
+MICROPYTHON = Path(sys.executable).with_name("micropython")     # the unix port, pinned
 sys.path.insert(0, str(ROOT))
 from tools.procs import free_port, stop  # noqa: E402,F401  (tests import them from here)
 

@@ -3,13 +3,11 @@ import gzip
 import json
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
+from conftest import MICROPYTHON, ROOT
 
-ROOT = Path(__file__).resolve().parents[1]
 LIBRARY = ROOT / "firmware" / "autoconnect"
-MICROPYTHON = Path(sys.executable).with_name("micropython")
 XTENSA, XTENSAWIN, X64 = 9, 10, 2          # MicroPython's native arch numbers
 
 

@@ -20,12 +20,9 @@ import shutil
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 import pytest
-
-ROOT = Path(__file__).resolve().parents[1]
-MICROPYTHON = Path(sys.executable).with_name("micropython")
+from conftest import MICROPYTHON, ROOT, stop
 
 
 class UnixBoard:
@@ -55,9 +52,8 @@ class UnixBoard:
         self.proc.wait(5)
 
     def stop(self):
-        if self.proc and self.proc.poll() is None:
-            self.proc.terminate()
-            self.proc.wait(5)
+        if self.proc:
+            stop(self.proc, 5)
 
     def exec(self, code):
         port = self.start()
@@ -161,8 +157,7 @@ def test_deploy_without_a_board(tmp_path, built):
         start = time.monotonic()
         proc = tool("deploy", str(tmp_path / "tty"), "--dir", str(built / "x64"), timeout=20)
     finally:
-        silent.terminate()
-        silent.wait(5)
+        stop(silent, 5)
     assert proc.returncode == 1
     assert "no MicroPython board answered" in proc.stderr and "Traceback" not in proc.stderr
     assert time.monotonic() - start < 10                  # the 5 s default, not a hang

@@ -1,7 +1,6 @@
 """tools.flash against esp32-mock-bootloader: what lands in flash, esptool's verification,
 refusals that write nothing; tools.fsimage, tools.fwimage and tools.flashlayout."""
 import hashlib
-import os
 import random
 import struct
 import subprocess
@@ -10,12 +9,11 @@ import sys
 import pytest
 from esptool.bin_image import ELFSection, ESP8266ROMFirmwareImage, ImageSegment
 
-from conftest import ROOT
+from conftest import MICROPYTHON, ROOT
 from mockbootloader import FLASH_SIZE, MockBoard
 
-sys.path.insert(0, str(ROOT))
-from tools import appimage, flashlayout, fsimage, fwimage, romfs  # noqa: E402
-from tools.simboard.board import _flashfmt as ff  # noqa: E402
+from tools import appimage, flashlayout, fsimage, fwimage, romfs
+from tools.simboard.board import _flashfmt as ff
 
 APP, DATA = ff.TYPE_APP, ff.TYPE_DATA
 PLAIN = (("nvs", DATA, 0x02, 0x9000, 0x6000), ("phy_init", DATA, 0x01, 0xF000, 0x1000),
@@ -232,8 +230,8 @@ def refusal_cases():
     ]
 
 
-@pytest.mark.parametrize("name,data,args,message", refusal_cases(),
-                         ids=[c[0] for c in refusal_cases()])
+@pytest.mark.parametrize("name,data,args,message",
+                         [pytest.param(*case, id=case[0]) for case in refusal_cases()])
 def test_refused_before_connecting(tmp_path, app_folder, name, data, args, message):
     board = MockBoard("esp32")
     r = flash(board, "--firmware", write_file(tmp_path, name, data), *args)
@@ -354,8 +352,7 @@ def test_micropython_mounts_the_image(tmp_path, app_folder):
     image = tmp_path / "fs.img"
     image.write_bytes(fsimage.build(str(root), 240))
     (tmp_path / "mount.py").write_text(MOUNT)
-    micropython = os.path.join(os.path.dirname(sys.executable), "micropython")
-    r = subprocess.run([micropython, str(tmp_path / "mount.py"), str(image)],
+    r = subprocess.run([MICROPYTHON, str(tmp_path / "mount.py"), str(image)],
                        capture_output=True, text=True, timeout=30)
     assert r.returncode == 0, r.stderr
     listed = dict(line.rsplit(" ", 1) for line in r.stdout.split("\n") if line)

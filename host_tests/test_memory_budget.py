@@ -6,8 +6,7 @@ with the library in ROMFS (as on a FLASH_2M_ROMFS board) and about 144K with it 
 /lib (README, Memory), so these tests pin 120K and 160K: they catch any growth while
 the diet that brings it to 64K is pending."""
 import pytest
-
-from conftest import Board
+from test_ota_browser import AUTH
 
 HEAPS = {"romfs": "120K", "lib": "160K"}
 PAGES = ["/_ac", "/_ac/config", "/_ac/open", "/_ac/update", "/", "/settings", "/_ac/success",
@@ -15,12 +14,9 @@ PAGES = ["/_ac", "/_ac/config", "/_ac/open", "/_ac/update", "/", "/settings", "/
 
 
 @pytest.fixture(params=sorted(HEAPS))
-def example(tmp_path, request):
-    b = Board(tmp_path / "board", chip="esp8266", heap=HEAPS[request.param], mpy=True,
-              romfs=request.param == "romfs")
-    b.start()
-    yield b
-    b.stop()
+def example(make_board, request):
+    return make_board(chip="esp8266", heap=HEAPS[request.param], mpy=True,
+                      romfs=request.param == "romfs").start()
 
 
 def test_example_renders_every_page_in_esp8266_mode(example):
@@ -28,9 +24,7 @@ def test_example_renders_every_page_in_esp8266_mode(example):
     for path in PAGES:
         status, _, body = example.request("GET", path, timeout=20)
         assert status == 200 and body, (path, status, body[:200])
-    from base64 import b64encode
-    auth = {"Authorization": "Basic " + b64encode(b"USERNAME:PASSWORD").decode()}
-    status, _, body = example.request("GET", "/update", headers=auth)
+    status, _, body = example.request("GET", "/update", headers=AUTH)
     assert status == 200 and b"name='firmware'" in body
     assert example.pid() == pid and "Traceback" not in example.log()
     assert example.status()["free_heap"] > 8192

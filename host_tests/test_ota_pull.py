@@ -6,11 +6,11 @@ import time
 from urllib.parse import urlencode
 
 import pytest
+from conftest import ARTIFACTS
 from portaltest import portal_board, wait_for
 from strictserver import NEEDED, StrictServer
 from test_bundles import make_bundle
 from test_ota_browser import image
-from test_ota_builtin import ARTIFACTS
 from test_updateserver import UpdateServer
 
 

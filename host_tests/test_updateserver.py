@@ -13,11 +13,9 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
-from conftest import free_port, stop
+from conftest import ROOT, free_port, stop
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-from tools import appimage, bundle  # noqa: E402
+from tools import appimage, bundle
 
 GATE = {"User-Agent": "ESP32-http-Update", "x-ESP32-STA-MAC": "24:0A:C4:00:00:01"}
 SECRET = b"TOP-SECRET-" + os.urandom(8).hex().encode()

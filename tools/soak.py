@@ -9,7 +9,6 @@ import argparse
 import base64
 import json
 import os
-import signal
 import subprocess
 import sys
 import tempfile
@@ -19,7 +18,7 @@ import urllib.request
 from pathlib import Path
 
 from tools import appimage
-from tools.procs import free_port
+from tools.procs import free_port, stop
 from tools.simboard import flashimage
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -66,8 +65,7 @@ class Board:
         raise RuntimeError(f"board not in the expected state after {timeout} s")
 
     def stop(self):
-        self.proc.send_signal(signal.SIGTERM)
-        self.proc.wait(15)
+        stop(self.proc, 15)
 
 
 def upload(board, image):
@@ -154,8 +152,7 @@ def main(argv=None):
             return run(board, names, up, args.minutes)
         finally:
             board.stop()
-            server.terminate()
-            server.wait(10)
+            stop(server)
 
 
 def run(board, names, update_port, minutes):

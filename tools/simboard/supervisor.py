@@ -8,6 +8,7 @@ import sys
 import time
 from pathlib import Path
 
+from tools import romfs
 from tools.simboard import bootloader
 from tools.simboard.flashimage import Flash
 from tools.simboard.install import STANDINS
@@ -77,6 +78,10 @@ class Supervisor:
         env.pop("MICROPYPATH", None)
         if desc.get("project_name") == "sim-crash":
             env["SIM_CRASH"] = "1"
+        if self.chip == "esp8266":          # its ROMFS image, if installed (_romfs stand-in)
+            n = romfs.length(Flash(self.state.flash).read(romfs.ESP8266_OFFSET, 8))
+            if n:
+                env["SIM_ROMFS"] = "%d:%d" % (romfs.ESP8266_OFFSET, n)
         return env
 
     def _run_board(self, slot, desc, cause):
