@@ -138,12 +138,11 @@ def _result(portal, agent):
         return redirect("/_ac/update")
     name = agent.bin or ""
     if st in (SUCCESS, RESET):
-        text, color = name + " successfully updated. restart...", _BLUE
+        html, color = esc(name) + " successfully updated. restart...", _BLUE
         act = "1" if agent.reboot_on_update else "0"
     elif st == NOAVAIL:
-        text, color, act = "<br>No available update.", _RED, ""
+        html, color, act = "<br>No available update.", _RED, ""
     else:
-        text, color, act = name + " failed.<br>" + (agent.result or ""), _RED, ""
+        html, color, act = esc(name) + " failed.<br>" + esc(agent.result or ""), _RED, ""
     return page(portal, Labels(portal), "MENULABEL_UPDATE", "pulled",
-                {"result": lambda: (esc(text).replace("&lt;br&gt;", "<br>"),),
-                 "color": color, "act": act})
+                {"result": lambda: (html,), "color": color, "act": act})
