@@ -98,7 +98,8 @@ def headers(agent, version=None):
     esp32 = sysinfo.chip() == "esp32"
     arch = "ESP32" if esp32 else "ESP8266"
     p = "x-%s-" % arch
-    size, md5 = agent.sketch or _sketch(agent)
+    part = sysinfo.running_partition()      # None on ESP8266 and without OTA slots
+    size, md5 = agent.sketch or _sketch(agent, part)
     h = [("User-Agent", arch + "-http-Update")]
     if esp32:
         h.append(("Cache-Control", "no-cache"))
@@ -107,9 +108,9 @@ def headers(agent, version=None):
         h.append((p + "Chip-ID", str(int.from_bytes(machine.unique_id(), "little"))))
     h += [(p + "STA-MAC", _mac(network.WLAN(network.STA_IF))),
           (p + "AP-MAC", _mac(network.WLAN(network.AP_IF))),
-          (p + "free-space", str(_free_space(esp32))), (p + "sketch-size", str(size)),
+          (p + "free-space", str(_free_space(esp32, part))), (p + "sketch-size", str(size)),
           (p + "sketch-md5", md5), (p + "chip-size", str(_chip_size())),
-          (p + "sdk-version", _sdk(esp32)), (p + "mode", "sketch")]
+          (p + "sdk-version", _sdk(part)), (p + "mode", "sketch")]
     if version:
         h.append((p + "version", version))
     return h
@@ -124,8 +125,7 @@ def _chip_size():
     return esp.flash_size()
 
 
-def _sdk(esp32):
-    part = sysinfo.running_partition() if esp32 else None
+def _sdk(part):
     if part is not None:
         head = bytearray(32)
         part.readblocks(0, head, 144)       # the app descriptor's idf_ver
@@ -133,9 +133,8 @@ def _sdk(esp32):
     return os.uname().release
 
 
-def _free_space(esp32):
+def _free_space(esp32, part):
     if esp32:
-        part = sysinfo.running_partition()
         try:
             return part.get_next_update().ioctl(4, 0) * 4096
         except (AttributeError, OSError):
@@ -144,10 +143,9 @@ def _free_space(esp32):
     return st[0] * st[4]
 
 
-def _sketch(agent):
+def _sketch(agent, part):
     """(size, MD5) of the running application, computed once: the app image in the
-    running slot on ESP32, main.py on ESP8266."""
-    part = sysinfo.running_partition()
+    running slot (part) on ESP32, main.py on ESP8266."""
     buf = agent.buf
     md5 = _md5()
     if part is not None:
