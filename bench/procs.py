@@ -2,13 +2,12 @@
 import http.client
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
 from pathlib import Path
 
-from tools.procs import free_port  # noqa: F401  (the benchmark's modules use procs.free_port)
+from tools.procs import free_port, request, wait_listening  # noqa: F401  (used as procs.*)
 from tools.procs import stop as _stop
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -63,17 +62,6 @@ def wait_http(port, path="/", timeout=30, ok=(200,), proc=None):
     raise TimeoutError("127.0.0.1:%d%s not answering after %d s" % (port, path, timeout))
 
 
-def request(port, method, path, body=None, headers=None, timeout=10):
-    """(status, headers with lowercase names, body)."""
-    c = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
-    try:
-        c.request(method, path, body=body, headers=headers or {})
-        r = c.getresponse()
-        return r.status, {k.lower(): v for k, v in r.getheaders()}, r.read()
-    finally:
-        c.close()
-
-
 def env_without(*names):
     return {k: v for k, v in os.environ.items() if k not in names}
 
@@ -85,17 +73,3 @@ def updateserver(catalog, log, *extra):
                   "-l", "WARNING", *extra], log)
     wait_http(port, "/_catalog?op=list&path=.", 30, proc=proc)
     return proc, port
-
-
-def wait_listening(port, timeout=30, proc=None):
-    """Poll until a TCP connection to port is accepted (and close it)."""
-    t0 = time.monotonic()
-    while time.monotonic() - t0 < timeout:
-        if proc is not None and proc.poll() is not None:
-            raise RuntimeError("process exited with status %s" % proc.returncode)
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            return
-        except OSError:
-            time.sleep(0.02)
-    raise TimeoutError("nothing listening on 127.0.0.1:%d after %d s" % (port, timeout))

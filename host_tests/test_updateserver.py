@@ -16,6 +16,7 @@ import pytest
 from conftest import ROOT, free_port, stop
 
 from tools import appimage, bundle
+from tools.procs import request, wait_listening
 
 GATE = {"User-Agent": "ESP32-http-Update", "x-ESP32-STA-MAC": "24:0A:C4:00:00:01"}
 SECRET = b"TOP-SECRET-" + os.urandom(8).hex().encode()
@@ -40,15 +41,10 @@ class UpdateServer:
         self.wait_ready()
 
     def wait_ready(self, timeout=10):
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            assert self.proc.poll() is None, f"server exited:\n{self.log()}"
-            try:
-                socket.create_connection(("127.0.0.1", self.port), timeout=1).close()
-                return
-            except OSError:
-                time.sleep(0.05)
-        raise AssertionError(f"server not ready after {timeout} s:\n{self.log()}")
+        try:
+            wait_listening(self.port, timeout, self.proc)
+        except (RuntimeError, TimeoutError) as e:
+            raise AssertionError(f"{e}:\n{self.log()}") from None
 
     def log(self):
         return self.err.read_text(errors="replace")
@@ -59,13 +55,7 @@ class UpdateServer:
 
     def request(self, path, headers=None, method="GET", timeout=10):
         """(status, headers with lowercase names, body) over http.client."""
-        c = http.client.HTTPConnection("127.0.0.1", self.port, timeout=timeout)
-        try:
-            c.request(method, path, headers=headers or {})
-            r = c.getresponse()
-            return r.status, {k.lower(): v for k, v in r.getheaders()}, r.read()
-        finally:
-            c.close()
+        return request(self.port, method, path, headers=headers, timeout=timeout)
 
     def raw(self, data, timeout=10):
         """Send exact bytes (the path unnormalised); (status, head, body) read until close."""

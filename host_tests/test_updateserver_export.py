@@ -1,19 +1,18 @@
 """tools.updateserver --export: the static tree served by Debian's nginx with the configuration
 from tools/updateserver/nginx.conf.template answers like the Python server."""
 import hashlib
-import http.client
 import os
 import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
 
-from conftest import free_port, stop
-from test_updateserver import GATE, ROOT, SECRET, UpdateServer, md5
-from tools import appimage, bundle      # (test_updateserver puts the repository on sys.path)
+from conftest import ROOT, free_port, stop
+from test_updateserver import GATE, SECRET, UpdateServer, md5
+from tools import appimage, bundle
+from tools.procs import wait_listening
 from tools.updateserver import export
 
 NGINX = "/usr/sbin/nginx"
@@ -79,15 +78,13 @@ class Nginx:
 
     def start(self, timeout=10):
         self.proc = subprocess.Popen(self.cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            assert self.proc.poll() is None, self.proc.stderr.read().decode()
-            try:
-                http.client.HTTPConnection("127.0.0.1", self.port, timeout=1).connect()
-                return self
-            except OSError:
-                time.sleep(0.05)
-        raise AssertionError(f"nginx not ready:\n{self.error_log.read_text()}")
+        try:
+            wait_listening(self.port, timeout, self.proc)
+        except RuntimeError as e:
+            raise AssertionError(f"{e}:\n{self.proc.stderr.read().decode()}") from None
+        except TimeoutError as e:
+            raise AssertionError(f"{e}:\n{self.error_log.read_text()}") from None
+        return self
 
     def stop(self):
         stop(self.proc)
