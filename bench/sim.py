@@ -5,6 +5,7 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 from bench import procs
+from tools.simboard import world
 
 APPS = Path(__file__).resolve().parent / "apps"
 TROUBLE = ("MemoryError", "Traceback", "board process died")
@@ -13,11 +14,7 @@ HOME = {"ssid": "HomeNet", "bssid": "a0:00:00:00:00:01", "channel": 6, "rssi": -
 
 
 def write_world(path, networks=(HOME,)):
-    """A world file with quick scans and connections."""
-    tmp = Path(path).with_suffix(".tmp")
-    tmp.write_text(json.dumps({"networks": list(networks), "stations": 0, "connect_ms": 300,
-                               "scan_ms": 50}))
-    tmp.replace(path)
+    world.write(path, networks)
 
 
 def app(folder, name, setup):

@@ -1,8 +1,9 @@
 """Helpers for portal tests: boards running apps/portalapp.py with a given setup."""
-import json
 import time
 
 from conftest import APPS
+
+from tools.simboard import world as simworld
 
 WORLD = [
     {"ssid": "HomeNet", "bssid": "a0:00:00:00:00:01", "channel": 6, "rssi": -48, "auth": "wpa2",
@@ -21,10 +22,7 @@ WORLD = [
 
 
 def write_world(path, networks=WORLD, stations=0):
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps({"networks": networks, "stations": stations, "connect_ms": 300,
-                               "scan_ms": 50}))
-    tmp.replace(path)
+    simworld.write(path, networks, stations)
 
 
 def portal_board(make_board, tmp_path, setup=None, networks=WORLD, name="board", **kw):
