@@ -13,7 +13,7 @@ from bench import memsplit, procs, refmicrodot
 from bench.report import Line, Section
 from bench.sim import Board
 from tools import bundle, upload
-from tools.simboard.install import FIRMWARE
+from tools.layout import FIRMWARE
 
 K = 1024
 TARGET = 64 * K

