@@ -6,7 +6,6 @@ Each cycle: join HomeNet through the portal's form, upload the image the board i
 running to /update, then pull the other one from the update server through AutoConnect's
 progress protocol; both end in a reboot. Exit status 0 when every check passed."""
 import argparse
-import base64
 import json
 import os
 import subprocess
@@ -20,9 +19,9 @@ from pathlib import Path
 from tools import appimage
 from tools.procs import free_port, stop
 from tools.simboard import flashimage
+from tools.upload import send, verdict
 
 ROOT = Path(__file__).resolve().parents[1]
-AUTH = "Basic " + base64.b64encode(b"USERNAME:PASSWORD").decode()
 VERSIONS = ("9.0.0", "9.0.1")
 
 
@@ -36,10 +35,10 @@ class Board:
         self.proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL,
                                      stderr=open(state.with_suffix(".log"), "wb"))
 
-    def call(self, method, path, fields=None, headers=None, data=None, timeout=30):
-        body = urllib.parse.urlencode(fields).encode() if fields is not None else data
+    def call(self, method, path, fields=None, timeout=30):
+        body = urllib.parse.urlencode(fields).encode() if fields is not None else None
         req = urllib.request.Request(f"http://127.0.0.1:{self.http}{path}", body,
-                                     headers or {}, method=method)
+                                     method=method)
         if fields is not None:
             req.add_header("Content-Type", "application/x-www-form-urlencoded")
         with urllib.request.urlopen(req, timeout=timeout) as r:
@@ -68,15 +67,12 @@ class Board:
         stop(self.proc, 15)
 
 
-def upload(board, image):
-    boundary = "soak" + os.urandom(8).hex()
-    body = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"firmware\"; "
-            f"filename=\"app.bin\"\r\nContent-Type: application/octet-stream\r\n\r\n").encode() \
-        + image + f"\r\n--{boundary}--\r\n".encode()
-    answer = board.call("POST", "/update", data=body, timeout=120, headers={
-        "Authorization": AUTH, "Content-Type": f"multipart/form-data; boundary={boundary}"})
-    if b"Update Success" not in answer:
-        raise RuntimeError(f"upload refused: {answer[:200]!r}")
+def upload(board, path):
+    status, text = send(f"http://127.0.0.1:{board.http}/update", str(path), "USERNAME",
+                        "PASSWORD", timeout=120, progress=False)
+    ok, why = verdict(status, text)
+    if not ok:
+        raise RuntimeError(f"upload refused: {why}")
 
 
 def pull(board, name):
@@ -140,9 +136,9 @@ def main(argv=None):
         catalog.mkdir()
         names = {}
         for v in VERSIONS:
-            data = appimage.build(v, size=1024 * 1024)
-            (catalog / f"app-{v}.bin").write_bytes(data)
-            names[v] = (f"app-{v}.bin", data)
+            path = catalog / f"app-{v}.bin"
+            path.write_bytes(appimage.build(v, size=1024 * 1024))
+            names[v] = (path.name, path)
         up = free_port()
         server = subprocess.Popen([sys.executable, "-m", "tools.updateserver", "-p", str(up),
                                    "-b", "127.0.0.1", "-d", str(catalog), "-l", "WARNING"],

@@ -2,7 +2,7 @@
 import hashlib
 import struct
 
-from tools import appimage
+from tools import appimage, flashlayout
 from tools.simboard.board import _flashfmt as ff
 
 FLASH_SIZE = 4 * 1024 * 1024
@@ -62,10 +62,10 @@ class Flash:
         return [(p[4], p[2], p[3]) for p in apps]
 
     def otadata_offset(self):
-        for ptype, sub, off, _, _ in self.partitions():
-            if ptype == ff.TYPE_DATA and sub == ff.SUBTYPE_OTA_DATA:
-                return off
-        raise ValueError("no otadata partition")
+        found = flashlayout.otadata(self.partitions())
+        if found is None:
+            raise ValueError("no otadata partition")
+        return found[0]
 
     def records(self):
         base = self.otadata_offset()
