@@ -55,12 +55,9 @@ class Request:
         if self._ops & 15 == 0:
             await sleep_ms(0)           # stay fair to other tasks during long transfers
         n = self.sock.readinto(mv)
-        if n is None:
-            self.since = ticks_ms()
-            while n is None:
-                await _ready(self.sock, False)
-                n = self.sock.readinto(mv)
-            self.since = None
+        while n is None:
+            await self.wait(False)
+            n = self.sock.readinto(mv)
         return n
 
     async def send(self, data):
@@ -70,11 +67,16 @@ class Request:
         while off < len(mv):
             n = self.sock.write(mv[off:])
             if n is None:
-                self.since = ticks_ms()
-                await _ready(self.sock, True)
-                self.since = None
+                await self.wait(True)
             else:
                 off += n
+
+    async def wait(self, write):
+        """Until the socket can be read (or written); `since` tells the server's sweep
+        how long this connection has been waiting."""
+        self.since = ticks_ms()
+        await _ready(self.sock, write)
+        self.since = None
 
     def free(self):
         """Move the unconsumed window to the front; returns where free space begins."""
