@@ -331,17 +331,23 @@ class AutoConnectAux:
     def load(self, src):
         """Load AutoConnect's page JSON (text, or a file on the board); ValueError
         naming the page, element and key when it is not valid."""
-        from .aux_json import load_page
-        load_page(self, src)
+        json_job("load_page", self, src)
 
     def load_element(self, src, names=None):
         """Create or update elements from JSON (an element or an array), optionally only
         the named ones."""
-        from .aux_json import load_elements
-        load_elements(self, src, names)
+        json_job("load_elements", self, src, names)
 
     def save_element(self, names=None, path=None):
         """AutoConnect's JSON of the page (no names), of one element (a name) or of
         several (a list); written atomically to path when given."""
-        from .aux_json import save
-        return save(self, names, path)
+        return json_job("save", self, names, path)
+
+
+def json_job(fn, *args):
+    """Run fn of aux_json (loaded for the job; dropped after it when memory is short)."""
+    from . import unload
+    try:
+        return getattr(__import__("autoconnect.aux_json", None, None, ("_",)), fn)(*args)
+    finally:
+        unload("autoconnect.aux_json")

@@ -160,8 +160,8 @@ class AutoConnect:
     def load(self, src):
         """Join pages from AutoConnect's JSON: one page or an array (text or a file). Every
         good page is joined; then one ValueError names every problem of the others."""
-        from .aux_json import load_pages
-        load_pages(self, src)
+        from .aux import json_job
+        json_job("load_pages", self, src)
 
     def _attach_ota(self):
         if self.config.ota and self.ota is None:
