@@ -342,7 +342,9 @@ class AutoConnect:
 def _warm_up(ota):
     """On a small heap, load and drop every module the portal loads on demand, so that
     the names they add to the interpreter's string table are stored now, together,
-    while the heap is still in one piece, not later between a page's temporary objects."""
+    while the heap is still in one piece, not later between a page's temporary objects.
+    page.py, which every page uses, stays: loaded again for each page, it would land
+    between that page's temporary objects."""
     import gc
     if gc.mem_free() > 100000:
         return
@@ -351,7 +353,8 @@ def _warm_up(ota):
                  "page_saved", "page_leave", "aux_page", "aux_json", "multipart") + \
             (("page_update", "ota_job") if ota else ()):
         __import__("autoconnect." + name)
-        unload("autoconnect." + name, force=True)
+        if name != "page":
+            unload("autoconnect." + name, force=True)
         gc.collect()
 
 
