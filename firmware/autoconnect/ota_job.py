@@ -8,11 +8,6 @@ _SLACK = const(65536)       # multipart framing around the file in Content-Lengt
 BUSY = "another update is in progress"
 
 
-def _chip():
-    import os
-    return os.uname().sysname
-
-
 async def reboot():
     """Reset the board in a second (so the answer goes out first)."""
     import asyncio
@@ -30,7 +25,8 @@ def open_sink(what, size, md5, folder=None, name=None):
     if what == "file":
         from .file_store import FileSink
         return FileSink(folder, name)
-    if _chip() != "esp32":
+    from .sysinfo import chip
+    if chip() != "esp32":
         raise OTAError("this board has no OTA slots: upload an application bundle "
                        "instead of a firmware image")
     from .ota_image import writer

@@ -38,8 +38,8 @@ class AutoConnectUpdate(Updater):
 
     def types(self):
         """The catalog entry types this board can install."""
-        import os
-        return ("bin", "bundle") if os.uname().sysname == "esp32" else ("bundle",)
+        from .sysinfo import chip
+        return ("bin", "bundle") if chip() == "esp32" else ("bundle",)
 
     def progress(self, amount, size):
         self.amount, self.size = amount, size

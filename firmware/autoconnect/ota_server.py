@@ -33,7 +33,8 @@ class HTTPUpdateServer(Updater):
         # loaded now, while the heap is in one piece: an update must not fail for want
         # of a contiguous block to load its code into
         from . import multipart, ota_job  # noqa: F401
-        if ota_job._chip() == "esp32":
+        from .sysinfo import chip
+        if chip() == "esp32":
             from .ota_image import writer
             writer()
         else:
