@@ -54,21 +54,17 @@ def bisect(probe, lo, hi, step):
 
 def pages(board):
     for path in PAGES:
-        status, _, body = board.get(path)
+        status, _, body = board.request("GET", path, timeout=30)
         if status != 200 or not body:
             raise RuntimeError("%s answered %d" % (path, status))
-    if board.get("/update", AUTH)[0] != 200:
+    if board.request("GET", "/update", headers=AUTH, timeout=30)[0] != 200:
         raise RuntimeError("/update (authenticated) did not answer 200")
 
 
 def pull_bundle(board, name, version):
-    if name not in board.get("/_ac/update")[2].decode():
+    if name not in board.request("GET", "/_ac/update", timeout=30)[2].decode():
         raise RuntimeError("the catalog page does not list " + name)
-    board.post("/_ac/update_act", {"firmwares": name})
-    if board.post("/_ac/update_progress", {"op": "#s"})[0] != 200:
-        raise RuntimeError("#s refused")
-    board.wait_for(lambda: board.get("/_ac/update_progress")[2] == b"#e", 120, "pull done")
-    result = board.get("/_ac/update_result")[2].decode()
+    result = board.pull(name)
     if "successfully updated" not in result:
         words = html.unescape(" ".join(re.sub("<[^>]+>", " ", result).split()))
         raise RuntimeError("pull: " + words[words.find(name):][:150])

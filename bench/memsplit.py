@@ -31,7 +31,7 @@ def measure(work, heap="256K"):
         board.proc.wait(120)
     finally:
         board.stop()
-    marks = [ln.split(" ", 2)[1:] for ln in board.text().splitlines() if ln.startswith("memsplit ")]
+    marks = [ln.split(" ", 2)[1:] for ln in board.log().splitlines() if ln.startswith("memsplit ")]
     used = [(label, int(n)) for n, label in marks]
     steps = [(label, n - used[i][1]) for i, (label, n) in enumerate(used[1:])]
     return steps, used[-1][1] - used[0][1]

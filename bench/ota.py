@@ -35,7 +35,7 @@ def browser(board, path):
 
 
 def pull(board):
-    status, _, body = board.get("/pull?name=" + NAME, timeout=120)
+    status, _, body = board.request("GET", "/pull?name=" + NAME, timeout=120)
     if status != 200 or json.loads(body) != ["2.0.0"]:
         raise RuntimeError("pull failed: %d %r" % (status, body[:200]))
 

@@ -23,7 +23,7 @@ def credential(net):
 
 
 def body_size(board, path, headers=None):
-    status, _, body = board.get(path, headers)
+    status, _, body = board.request("GET", path, headers=headers, timeout=30)
     if status != 200:
         raise RuntimeError("%s answered %d" % (path, status))
     return len(body)

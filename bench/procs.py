@@ -22,6 +22,11 @@ def start(cmd, log, env=None, cwd=ROOT):
     proc = subprocess.Popen([str(c) for c in cmd], cwd=cwd, env=env, stdout=out,
                             stderr=subprocess.STDOUT)
     out.close()
+    return track(proc)
+
+
+def track(proc):
+    """Have stop_all() stop proc too; returns it."""
     _started.append(proc)
     return proc
 

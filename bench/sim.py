@@ -1,11 +1,8 @@
 """A simulated board (`python -m tools.simboard`) on free ports, in a folder of its own."""
-import json
-import time
 from pathlib import Path
-from urllib.parse import urlencode
 
 from bench import procs
-from tools.simboard import world
+from tools.simboard import client, world
 
 APPS = Path(__file__).resolve().parent / "apps"
 TROUBLE = ("MemoryError", "Traceback", "board process died")
@@ -24,94 +21,46 @@ def app(folder, name, setup):
     return out
 
 
-class Board:
-    """One simulated board; its world (HomeNet alone) in NAME-world.json, which a caller
-    may rewrite while it runs."""
+class Board(client.Board):
+    """One simulated board in folder/NAME; its world (HomeNet alone) in NAME-world.json,
+    which a caller may rewrite while it runs. Waits fail at once on trouble in its log;
+    the process is stopped with the benchmark's others on a signal."""
 
     def __init__(self, folder, name="board", main=None, chip="esp32", heap=None, romfs=False):
-        self.state = Path(folder) / name
-        self.log = Path(folder) / (name + ".log")
-        self.main, self.chip, self.heap, self.romfs = main, chip, heap, romfs
-        self.world = Path(folder) / (name + "-world.json")
-        write_world(self.world)
-        self.port, self.dns_port = procs.free_port(), procs.free_port()
-        self.proc = None
-
-    def command(self, fresh=True, extra=()):
-        cmd = [procs.PY, "-m", "tools.simboard", "--state", self.state, "--chip", self.chip,
-               "--http-port", self.port, "--dns-port", self.dns_port, "--world", self.world]
-        if fresh:
-            cmd.append("--fresh")
-        if self.main:
-            cmd += ["--main", self.main]
-        if self.heap:
-            cmd += ["--heap", self.heap]
-        if self.romfs:
-            cmd.append("--romfs")
-        return cmd + list(extra)
+        w = Path(folder) / (name + "-world.json")
+        write_world(w)
+        super().__init__(Path(folder) / name, main, chip, heap, None, w, romfs)
 
     def start(self, fresh=True, wait=True, extra=()):
-        self.proc = procs.start(self.command(fresh, extra), self.log)
+        super().start(fresh, False, extra)
+        procs.track(self.proc)
         if wait:
-            self.wait_ready()
+            self.wait_ready(60)
         return self
-
-    def wait_ready(self, timeout=60):
-        """Wait for /_ac/status to answer; fails at once on trouble in the log."""
-        deadline = time.monotonic() + timeout
-        while True:
-            try:
-                return procs.wait_http(self.port, "/_ac/status", 1, (200, 401), self.proc)
-            except TimeoutError:
-                self.check()
-                if time.monotonic() > deadline:
-                    raise
 
     def stop(self):
         if self.proc:
             procs.stop(self.proc)
             self.proc = None
 
-    def text(self):
-        return self.log.read_text(errors="replace")
-
     def trouble(self):
         """The first sign of trouble in the board's log (see TROUBLE), or None."""
-        log = self.text()
+        log = self.log()
         return next((t for t in TROUBLE if t in log), None)
 
     def check(self):
         if self.trouble():
             raise RuntimeError("%s in the board's log" % self.trouble())
 
-    def pid(self):
-        return int((self.state / "board.pid").read_text())
-
-    def get(self, path, headers=None, timeout=30):
-        return procs.request(self.port, "GET", path, headers=headers, timeout=timeout)
-
-    def post(self, path, fields, headers=None, timeout=30):
-        h = {"Content-Type": "application/x-www-form-urlencoded", **(headers or {})}
-        return procs.request(self.port, "POST", path, urlencode(fields), h, timeout)
-
-    def status(self):
-        return json.loads(self.get("/_ac/status")[2])
-
     def wait_for(self, check, timeout=30, what="condition"):
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            try:
-                if check():
-                    return
-            except (OSError, ValueError):
-                pass
+        def checked():
             self.check()
-            time.sleep(0.05)
-        raise TimeoutError("board: %s not met after %d s" % (what, timeout))
-
-    def wait_reboot(self, old_pid, timeout=60):
-        self.wait_for(lambda: self.pid() != old_pid, timeout, "reboot")
-        self.wait_ready(timeout)
+            return check()
+        try:
+            super().wait_for(checked, timeout, what)
+        except TimeoutError:
+            self.check()
+            raise TimeoutError("board: %s not met after %d s" % (what, timeout))
 
     def join_home(self):
         """Join HomeNet through the portal's pages (the credentials are saved)."""
@@ -119,5 +68,5 @@ class Board:
                                                      "Passphrase": HOME["password"]})
         if status != 200:
             raise RuntimeError("connect: %d %r" % (status, body[:200]))
-        self.get("/_ac/result", timeout=40)
+        self.request("GET", "/_ac/result", timeout=40)
         self.wait_for(lambda: self.status()["ssid"] == HOME["ssid"], 30, "joined HomeNet")

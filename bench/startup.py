@@ -15,7 +15,7 @@ def boot(board, fresh):
     pidfile = board.state / "board.pid"
     old = _read(pidfile)
     t0 = time.monotonic()
-    board.proc = procs.start(board.command(fresh), board.log)
+    board.proc = procs.start(board.command(fresh), board.logfile)
     spawned = None
     try:
         while time.monotonic() - t0 < 60:

@@ -1,9 +1,6 @@
 """Fixtures: simulated boards started with `python -m tools.simboard` on free ports."""
-import http.client
-import json
 import os
 import signal
-import subprocess
 import sys
 import threading
 import time
@@ -16,6 +13,7 @@ ROOT = Path(__file__).resolve().parents[1]
 MICROPYTHON = Path(sys.executable).with_name("micropython")     # the unix port, pinned
 sys.path.insert(0, str(ROOT))
 from tools.procs import free_port, stop  # noqa: E402,F401  (tests import them from here)
+from tools.simboard.client import Board as SimBoard  # noqa: E402
 
 APPS = Path(__file__).resolve().parent / "apps"
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
@@ -28,91 +26,8 @@ def _quiet(fn):
         pass
 
 
-class Board:
-    """One simulated board (supervisor + board process) with helpers to talk to it."""
-
-    def __init__(self, state, main=None, chip="esp32", heap=None, mpy=None, world=None,
-                 romfs=False):
-        self.state = Path(state)
-        self.main, self.chip, self.heap, self.mpy, self.world = main, chip, heap, mpy, world
-        self.romfs = romfs
-        self.port = free_port()
-        self.dns_port = free_port()
-        self.proc = None
-        self.logfile = self.state.with_name(self.state.name + ".log")
-
-    def start(self, fresh=True, ready=True, extra=()):
-        cmd = [sys.executable, "-m", "tools.simboard", "--state", str(self.state),
-               "--chip", self.chip, "--http-port", str(self.port),
-               "--dns-port", str(self.dns_port), *extra]
-        if fresh:
-            cmd.append("--fresh")
-        if self.main:
-            cmd += ["--main", str(self.main)]
-        if self.heap:
-            cmd += ["--heap", self.heap]
-        if self.mpy is not None:
-            cmd.append("--mpy" if self.mpy else "--no-mpy")
-        if self.world:
-            cmd += ["--world", str(self.world)]
-        if self.romfs:
-            cmd.append("--romfs")
-        self.log_handle = open(self.logfile, "ab")
-        self.proc = subprocess.Popen(cmd, cwd=ROOT, stdout=self.log_handle,
-                                     stderr=subprocess.STDOUT)
-        if ready:
-            self.wait_ready()
-        return self
-
-    def log(self):
-        return self.logfile.read_text(errors="replace")
-
-    def pid(self):
-        return int((self.state / "board.pid").read_text())
-
-    def wait_ready(self, timeout=30, path="/_ac/status"):
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            assert self.proc.poll() is None, f"simulator exited:\n{self.log()}"
-            try:
-                status, _, _ = self.request("GET", path, timeout=2)
-                if status in (200, 401):        # answering (perhaps behind authentication)
-                    return
-            except OSError:
-                pass
-            time.sleep(0.1)
-        raise AssertionError(f"board not ready after {timeout} s:\n{self.log()}")
-
-    def wait_reboot(self, old_pid, timeout=30):
-        """Wait for a new board process, then for it to serve."""
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            try:
-                if self.pid() != old_pid:
-                    break
-            except (OSError, ValueError):
-                pass
-            time.sleep(0.05)
-        else:
-            raise AssertionError(f"board did not reboot:\n{self.log()}")
-        self.wait_ready(timeout=max(1, deadline - time.monotonic()))
-
-    def request(self, method, path, body=None, headers=None, timeout=10):
-        c = http.client.HTTPConnection("127.0.0.1", self.port, timeout=timeout)
-        try:
-            c.request(method, path, body=body, headers=headers or {})
-            r = c.getresponse()
-            return r.status, dict(r.getheaders()), r.read()
-        finally:
-            c.close()
-
-    def get_json(self, path):
-        status, _, body = self.request("GET", path)
-        assert status == 200, body
-        return json.loads(body)
-
-    def status(self):
-        return self.get_json("/_ac/status")
+class Board(SimBoard):
+    """A simulated board, with power cuts for the fault tests."""
 
     def kill9(self):
         os.kill(self.pid(), signal.SIGKILL)
@@ -130,11 +45,6 @@ class Board:
             pass
         t.join()
         self.wait_reboot(pid)
-
-    def stop(self):
-        if self.proc:
-            stop(self.proc)
-            self.log_handle.close()
 
 
 @pytest.fixture

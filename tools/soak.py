@@ -12,63 +12,20 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.parse
-import urllib.request
 from pathlib import Path
 
 from tools import appimage
 from tools.procs import free_port, stop
 from tools.simboard import flashimage
+from tools.simboard.client import Board
 from tools.upload import send, verdict
 
 ROOT = Path(__file__).resolve().parents[1]
 VERSIONS = ("9.0.0", "9.0.1")
 
 
-class Board:
-    """The example on a simulated board, spoken to over HTTP."""
-
-    def __init__(self, state, http, dns):
-        self.state, self.http = state, http
-        cmd = [sys.executable, "-m", "tools.simboard", "--state", str(state), "--fresh",
-               "--http-port", str(http), "--dns-port", str(dns)]
-        self.proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL,
-                                     stderr=open(state.with_suffix(".log"), "wb"))
-
-    def call(self, method, path, fields=None, timeout=30):
-        body = urllib.parse.urlencode(fields).encode() if fields is not None else None
-        req = urllib.request.Request(f"http://127.0.0.1:{self.http}{path}", body,
-                                     method=method)
-        if fields is not None:
-            req.add_header("Content-Type", "application/x-www-form-urlencoded")
-        with urllib.request.urlopen(req, timeout=timeout) as r:
-            return r.read()
-
-    def status(self):
-        return json.loads(self.call("GET", "/_ac/status", timeout=5))
-
-    def pid(self):
-        return int((self.state / "board.pid").read_text())
-
-    def wait(self, test, timeout=60):
-        """Wait until test(status) holds; returns the status."""
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            try:
-                st = self.status()
-                if test(st):
-                    return st
-            except (OSError, ValueError):
-                pass
-            time.sleep(0.2)
-        raise RuntimeError(f"board not in the expected state after {timeout} s")
-
-    def stop(self):
-        stop(self.proc, 15)
-
-
 def upload(board, path):
-    status, text = send(f"http://127.0.0.1:{board.http}/update", str(path), "USERNAME",
+    status, text = send(f"http://127.0.0.1:{board.port}/update", str(path), "USERNAME",
                         "PASSWORD", timeout=120, progress=False)
     ok, why = verdict(status, text)
     if not ok:
@@ -76,33 +33,30 @@ def upload(board, path):
 
 
 def pull(board, name):
-    board.call("POST", "/_ac/update_act", {"firmwares": name})
-    board.call("POST", "/_ac/update_progress", {"op": "#s"})
-    deadline = time.monotonic() + 120
-    while board.call("GET", "/_ac/update_progress") != b"#e":
-        if time.monotonic() > deadline:
-            raise RuntimeError("pull did not end")
-        time.sleep(0.2)
-    result = board.call("GET", "/_ac/update_result").decode()
+    result = board.pull(name)
     if "successfully updated" not in result:
         raise RuntimeError("pull failed: " + result[-300:])
-    board.call("POST", "/_ac/update_progress", {"op": "#r"})
+    board.post("/_ac/update_progress", {"op": "#r"})
 
 
 def reboots_into(board, version, action):
     pid = board.pid()
     action()
-    board.wait(lambda st: board.pid() != pid and st["version"] == version)
+    board.wait_for(lambda: board.pid() != pid and board.status()["version"] == version, 60,
+                   "running " + version)
+
+
+def joined(board):
+    board.wait_for(lambda: board.status()["ssid"] == "HomeNet", 60, "joined HomeNet")
 
 
 def cycle(board, names):
-    board.call("POST", "/_ac/connect", {"SSID": "HomeNet", "Passphrase": "homepass123",
-                                        "dhcp": "on"})
-    board.wait(lambda st: st["ssid"] == "HomeNet")
+    board.post("/_ac/connect", {"SSID": "HomeNet", "Passphrase": "homepass123", "dhcp": "on"})
+    joined(board)
     running = board.status()["version"]
     first, second = (VERSIONS[1], VERSIONS[0]) if running == VERSIONS[0] else VERSIONS
     reboots_into(board, first, lambda: upload(board, names[first][1]))
-    board.wait(lambda st: st["ssid"] == "HomeNet")
+    joined(board)
     reboots_into(board, second, lambda: pull(board, names[second][0]))
 
 
@@ -143,7 +97,7 @@ def main(argv=None):
         server = subprocess.Popen([sys.executable, "-m", "tools.updateserver", "-p", str(up),
                                    "-b", "127.0.0.1", "-d", str(catalog), "-l", "WARNING"],
                                   cwd=ROOT)
-        board = Board(tmp / "board", free_port(), free_port())
+        board = Board(tmp / "board").start(ready=False)
         try:
             return run(board, names, up, args.minutes)
         finally:
@@ -152,8 +106,8 @@ def main(argv=None):
 
 
 def run(board, names, update_port, minutes):
-    board.wait(lambda st: True)
-    board.call("POST", "/settings_save", {"host": "127.0.0.1", "port": update_port})
+    board.wait_ready(60)
+    board.post("/settings_save", {"host": "127.0.0.1", "port": update_port})
     first = sample(board)
     deadline, n = time.monotonic() + minutes * 60, 0
     while time.monotonic() < deadline:
