@@ -11,7 +11,7 @@ from portaltest import portal_board, wait_for
 from strictserver import NEEDED, StrictServer
 from test_bundles import make_bundle
 from test_ota_browser import image
-from test_updateserver import UpdateServer
+from updateserverproc import UpdateServer
 
 
 @pytest.fixture

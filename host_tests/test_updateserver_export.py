@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT, free_port, stop
-from test_updateserver import GATE, SECRET, UpdateServer, md5
+from updateserverproc import GATE, SECRET, UpdateServer, md5
 from tools import appimage, bundle
 from tools.procs import wait_listening
 from tools.updateserver import export
