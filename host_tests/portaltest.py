@@ -36,6 +36,22 @@ def portal_board(make_board, tmp_path, setup=None, networks=WORLD, name="board",
     return board
 
 
+def pull_board(make_board, tmp_path, port, name="board", setup=None, **kw):
+    """A portal board joined to HomeNet whose update agent pulls from 127.0.0.1:port."""
+    t = {"begin": ["HomeNet", "homepass123"], "pull": ["127.0.0.1", port, ".", 2000]}
+    t.update(setup or {})
+    board = portal_board(make_board, tmp_path, t, name=name, **kw)
+    if t.get("begin"):
+        assert wait_for(lambda: board.status()["ssid"] == "HomeNet", 15)
+    return board
+
+
+def ota_board(make_board, tmp_path, config=None, chip="esp32", **setup):
+    """A portal board with the built-in update page (esp8266: at the portal's heap today)."""
+    return portal_board(make_board, tmp_path, dict(setup, config=dict({"ota": 1}, **(config or {}))),
+                        chip=chip, heap="128K" if chip == "esp8266" else None)
+
+
 def form(board, path, fields, headers=None):
     from urllib.parse import urlencode
     h = {"Content-Type": "application/x-www-form-urlencoded"}

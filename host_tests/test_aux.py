@@ -255,7 +255,6 @@ def test_thirty_element_page_renders_in_esp8266_mode(make_board):
 
 
 def test_page_authentication(make_board, tmp_path):
-    from portaltest import portal_board
     import base64
     app = tmp_path / "authapp.py"
     app.write_text(

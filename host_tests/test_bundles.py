@@ -9,36 +9,7 @@ import time
 import pytest
 
 from conftest import APPS, ROOT
-from test_ota_browser import SUCCESS, image, upload
-
-APP = '''# A bundled application (version {v}).
-import asyncio
-import appver
-from autoconnect import status
-from autoconnect.ota import HTTPUpdateServer
-from autoconnect.server import WebServer
-VERSION = "{v}"
-server = WebServer(max_conns=2)
-status.attach(server)
-HTTPUpdateServer().setup(server, "/update", "USERNAME", "PASSWORD")
-server.on("/appver", lambda req: [VERSION, appver.VERSION])
-asyncio.run(server.serve())
-'''
-
-
-def make_bundle(tmp_path, version, pad=0):
-    src = tmp_path / ("app-" + version)
-    (src / "lib").mkdir(parents=True, exist_ok=True)
-    (src / "main.py").write_text(APP.format(v=version))
-    (src / "lib" / "appver.py").write_text('VERSION = "%s"\n' % version)
-    if pad:
-        (src / "lib" / "blob.bin").write_bytes(random.Random(version).randbytes(pad))
-    out = tmp_path / ("app-%s.acb" % version)
-    r = subprocess.run([sys.executable, "-m", "tools.bundle", "--version", version, "-o", str(out),
-                        str(src)], cwd=ROOT, capture_output=True, text=True)
-    assert r.returncode == 0, r.stderr
-    return out.read_bytes()
-
+from otatest import SUCCESS, image, make_bundle, upload
 
 def send(board, data, **kw):
     return upload(board, data, field="filesystem", filename="app.acb", **kw)

@@ -11,10 +11,9 @@ import pytest
 from dnslib import DNSRecord
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from portaltest import WORLD, write_world
+from otatest import image
+from portaltest import WORLD, pull_board, write_world
 from strictserver import StrictServer
-from test_ota_browser import image
-from test_ota_pull import pull_board
 
 from conftest import APPS, ROOT, Board
 

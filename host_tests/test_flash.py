@@ -1,35 +1,15 @@
 """The simulated ESP32 flash: partition table, otadata records, bootloader semantics."""
-import binascii
 import hashlib
 import json
 import random
 import struct
-import subprocess
-import sys
 
 import pytest
 
-from conftest import APPS, ROOT
+from conftest import APPS
+from otatest import image, otadata
 
 NEW, PENDING_VERIFY, VALID, ABORTED = 0, 1, 2, 4
-
-
-def image(tmp_path, version, project="app", size=64 * 1024):
-    out = tmp_path / f"{project}-{version}.bin"
-    subprocess.run([sys.executable, "-m", "tools.mkimage", "--version", version, "-o", str(out),
-                    "--size", str(size), "--project", project], cwd=ROOT, check=True,
-                   capture_output=True)
-    return out.read_bytes()
-
-
-def otadata(board):
-    """Both otadata records read straight from flash.bin: (seq, state, crc_ok)."""
-    raw = (board.state / "flash.bin").read_bytes()
-    out = []
-    for off in (0xD000, 0xE000):
-        seq, _, state, crc = struct.unpack_from("<I20sII", raw, off)
-        out.append((seq, state, crc == binascii.crc32(struct.pack("<I", seq), 0xFFFFFFFF)))
-    return out
 
 
 def post(board, path, body=b"", timeout=60):

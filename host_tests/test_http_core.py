@@ -248,7 +248,6 @@ def test_multipart_split_into_tiny_reads(board):
 @pytest.mark.parametrize("case", ["no-boundary", "truncated", "no-name", "bad-line", "long-header",
                                   "no-final"])
 def test_broken_multipart_is_400(board, case):
-    boundary = "XyZ"
     ok = b"--XyZ\r\nContent-Disposition: form-data; name=\"f\"; filename=\"x\"\r\n\r\nDATA\r\n--XyZ--\r\n"
     bodies = {
         "no-boundary": (ok, "multipart/form-data"),

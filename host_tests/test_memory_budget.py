@@ -6,7 +6,7 @@ with the library in ROMFS (as on a FLASH_2M_ROMFS board) and about 136K with it 
 /lib (README, Memory), so these tests pin 112K and 152K: they catch any growth while
 the diet that brings it to 64K is pending."""
 import pytest
-from test_ota_browser import AUTH
+from otatest import AUTH
 
 HEAPS = {"romfs": "112K", "lib": "152K"}
 PAGES = ["/_ac", "/_ac/config", "/_ac/open", "/_ac/update", "/", "/settings", "/_ac/success",

@@ -4,52 +4,14 @@ import base64
 import hashlib
 import json
 import random
-import subprocess
-import sys
 import time
 
 import pytest
 
-from conftest import APPS, ROOT
-from test_flash import otadata
+from conftest import APPS
+from otatest import AUTH, SUCCESS, image, multipart, otadata, slot_hash, upload
 
-AUTH = {"Authorization": "Basic " + base64.b64encode(b"USERNAME:PASSWORD").decode()}
-SUCCESS = b'<META http-equiv="refresh" content="15;URL=/">Update Success! Rebooting...\n'
 PENDING, VALID, ABORTED = 1, 2, 4
-
-
-def image(tmp_path, version, size=64 * 1024, project="app", chip="esp32"):
-    out = tmp_path / ("%s-%s-%d.bin" % (project, version, size))
-    if not out.exists():
-        subprocess.run([sys.executable, "-m", "tools.mkimage", "--version", version, "-o", str(out),
-                        "--size", str(size), "--project", project, "--chip", chip], cwd=ROOT,
-                       check=True, capture_output=True)
-    return out.read_bytes()
-
-
-def multipart(data, field="firmware", filename="app.bin", md5=None):
-    b = "----acota%d" % random.randrange(1 << 30)
-    out = b""
-    if md5 is not None:
-        out += (b"--%s\r\nContent-Disposition: form-data; name=\"md5\"\r\n\r\n%s\r\n"
-                % (b.encode(), md5.encode()))
-    out += (b"--%s\r\nContent-Disposition: form-data; name=\"%s\"; filename=\"%s\"\r\n"
-            b"Content-Type: application/octet-stream\r\n\r\n" % (b.encode(), field.encode(), filename.encode()))
-    return out + data + b"\r\n--%s--\r\n" % b.encode(), "multipart/form-data; boundary=" + b
-
-
-def upload(board, data, headers=None, **kw):
-    body, ctype = multipart(data, **kw)
-    h = dict(AUTH, **{"Content-Type": ctype})
-    h.update(headers or {})
-    return board.request("POST", "/update", body=body, headers=h, timeout=120)
-
-
-def slot_hash(board, slot="ota_1"):
-    off = {"ota_0": 0x10000, "ota_1": 0x190000}[slot]
-    with open(board.state / "flash.bin", "rb") as f:
-        f.seek(off)
-        return hashlib.sha256(f.read(0x180000)).hexdigest()
 
 
 @pytest.fixture
@@ -86,7 +48,6 @@ def test_firmware_update_reboots_into_the_new_image(board, tmp_path):
 
 def test_md5_header_and_wrong_md5(board, tmp_path):
     data = image(tmp_path, "2.0.1")
-    before = slot_hash(board)
     status, _, body = upload(board, data, headers={"x-MD5": "0" * 32})
     assert body.startswith(b"Update error: MD5 Check Failed")
     status, _, body = upload(board, data, md5="f" * 32)

@@ -7,18 +7,10 @@ import time
 import pytest
 
 from conftest import ARTIFACTS
-from portaltest import portal_board
-from test_bundles import make_bundle
-from test_flash import otadata
-from test_ota_browser import image, multipart, slot_hash
+from otatest import image, make_bundle, multipart, otadata, slot_hash
+from portaltest import ota_board, portal_board
 
 GOOD = {"Authorization": "Basic " + base64.b64encode(b"admin:secret").decode()}
-
-
-def ota_board(make_board, tmp_path, config=None, chip="esp32", **setup):
-    """A portal board with the built-in update page (esp8266: at the portal's heap today)."""
-    return portal_board(make_board, tmp_path, dict(setup, config=dict({"ota": 1}, **(config or {}))),
-                        chip=chip, heap="128K" if chip == "esp8266" else None)
 
 
 def send(board, data, filename, headers=None, field="bin"):

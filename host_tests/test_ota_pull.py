@@ -7,10 +7,9 @@ from urllib.parse import urlencode
 
 import pytest
 from conftest import ARTIFACTS
-from portaltest import portal_board, wait_for
+from otatest import image, make_bundle
+from portaltest import pull_board, wait_for
 from strictserver import NEEDED, StrictServer
-from test_bundles import make_bundle
-from test_ota_browser import image
 from updateserverproc import UpdateServer
 
 
@@ -29,15 +28,6 @@ def strict(catalog):
     s = StrictServer(catalog)
     yield s
     s.close()
-
-
-def pull_board(make_board, tmp_path, port, name="board", setup=None, **kw):
-    t = {"begin": ["HomeNet", "homepass123"], "pull": ["127.0.0.1", port, ".", 2000]}
-    t.update(setup or {})
-    board = portal_board(make_board, tmp_path, t, name=name, **kw)
-    if t.get("begin"):
-        assert wait_for(lambda: board.status()["ssid"] == "HomeNet", 15)
-    return board
 
 
 def op(board, value, method="POST"):

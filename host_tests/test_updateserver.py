@@ -9,7 +9,6 @@ import sys
 import time
 from base64 import b64encode
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 
 import pytest
 from conftest import ROOT

@@ -3,9 +3,8 @@ import subprocess
 import sys
 
 from conftest import APPS, ROOT, free_port
-from test_bundles import make_bundle
-from test_ota_browser import image
-from test_ota_builtin import ota_board
+from otatest import image, make_bundle
+from portaltest import ota_board
 
 
 def upload(*args):
