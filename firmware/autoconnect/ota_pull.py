@@ -20,6 +20,7 @@ class AutoConnectUpdate(Updater):
         self.bin = None             # the file picked in the catalog
         self.amount = self.size = 0
         self.result = None          # why the last update failed
+        self.ended = None           # how it ended (NOAVAIL, FAIL), once #e told the page
         self.sketch = None          # (size, MD5) of the running application
         self.portal = None
         self.buf = bytearray(1024)  # the downloads' one buffer

@@ -96,7 +96,7 @@ async def _progress(req, agent):
         if st == RESET:
             return _text("invalid sequence", 500)
         if st in (NOAVAIL, FAIL):
-            agent.last, agent.state = st, IDLE      # answered: a retry may start
+            agent.ended, agent.state = st, IDLE     # answered: a retry may start
         return _text("#e")
     if req.method != "POST":
         return _text("invalid request", 500)
@@ -106,7 +106,7 @@ async def _progress(req, agent):
     if op == "#s":
         if st != IDLE or not agent.bin:
             return _text("invalid sequence", 500)
-        agent.last = None
+        agent.ended = None
         asyncio.create_task(_run(agent))
         agent.state = PROGRESS
         return _text("")
@@ -133,7 +133,7 @@ def _text(body, status=200):
 
 
 def _result(portal, agent):
-    st = agent.state if agent.state in (SUCCESS, RESET) else agent.last
+    st = agent.state if agent.state in (SUCCESS, RESET) else agent.ended
     if st is None or st == IDLE:
         return redirect("/_ac/update")
     name = agent.bin or ""
