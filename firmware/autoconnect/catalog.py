@@ -26,31 +26,31 @@ class Catalog:
 
     async def _object(self):
         c = self.c
+        buf = c.buf
         while True:
-            w = bytes(c.mv[c.start:min(c.end, c.start + _MAX)])
-            i = 0
-            while i < len(w) and w[i] in _SKIP:
+            i = c.start
+            while i < c.end and buf[i] in _SKIP:
                 i += 1
-            c.start += i
-            w = w[i:]
-            if not w:
+            c.start = i
+            if i == c.end:
                 await self._more("the list ends early")
                 continue
             if not self.began:
-                if w[0] != 0x5B:                    # [
+                if buf[i] != 0x5B:                  # [
                     raise OTAError(INVALID + "not a JSON array")
                 self.began = True
                 c.start += 1
                 continue
-            if w[0] == 0x5D:                        # ]
+            if buf[i] == 0x5D:                      # ]
                 return None
-            if w[0] != 0x7B:                        # {
+            if buf[i] != 0x7B:                      # {
                 raise OTAError(INVALID + "not an object list")
-            e = _parse(w)
+            end = min(c.end, i + _MAX)
+            e = _parse(c, i, end)
             if e is not None:
-                c.start += e[1]
+                c.start = e[1]
                 return e[0]
-            if len(w) >= _MAX:
+            if end - i >= _MAX:
                 raise OTAError(INVALID + "an entry is longer than %d bytes" % _MAX)
             await self._more("an entry is cut short")
 
@@ -59,15 +59,16 @@ class Catalog:
             raise OTAError(INVALID + why)
 
 
-def _parse(w):
-    """(the object at the start of w, its length), or None when w holds only part of it
-    (a "}" inside a string makes the JSON invalid, so the next one is tried)."""
-    j = w.find(b"}")
+def _parse(c, i, end):
+    """(the object starting at c.buf[i], the index after it), or None when buf[i:end]
+    holds only part of it (a "}" inside a string makes the JSON invalid, so the next one
+    is tried); parsed where it lies."""
+    j = c.buf.find(b"}", i, end)
     while j >= 0:
         try:
-            e = json.loads(w[:j + 1])
+            e = json.loads(c.mv[i:j + 1])
         except ValueError:
-            j = w.find(b"}", j + 1)
+            j = c.buf.find(b"}", j + 1, end)
             continue
         if not isinstance(e, dict):
             raise OTAError(INVALID + "not an object list")
