@@ -69,9 +69,11 @@ class State:
                 flashimage.Flash(self.flash).write(romfs.ESP8266_OFFSET, image)
         shutil.copyfile(main, self.fs / "main.py")
 
-    def prepare_run(self, world_dir):
-        """Fill run/ (the board's /.sim): stand-ins compiled (an ESP8266 has no esp32
-        module), links to flash and world."""
+    def prepare_run(self, world):
+        """Fill run/ (the board's /.sim and the board process's working folder): the boot
+        script, stand-ins compiled (an ESP8266 has no esp32 module), links to flash and
+        world file. Names the board sees are the same whatever the paths outside, so its
+        heap is laid out alike on every machine."""
         if self.run.exists():
             shutil.rmtree(self.run)
         lib = self.run / "lib"
@@ -81,5 +83,6 @@ class State:
         for src in sorted(STANDINS.glob("*.py")):
             if src.name not in skip:
                 compile_mpy(src, lib / (src.stem + ".mpy"))
+        shutil.copyfile(STANDINS / "_simboot.py", self.run / "_simboot.py")
         (self.run / "flash.bin").symlink_to(self.flash)
-        (self.run / "world").symlink_to(world_dir)
+        (self.run / "world.json").symlink_to(world)

@@ -11,7 +11,6 @@ from pathlib import Path
 from tools import romfs
 from tools.simboard import bootloader
 from tools.simboard.flashimage import Flash
-from tools.simboard.install import STANDINS
 
 MICROPYTHON = Path(sys.executable).with_name("micropython")
 PWRON_RESET, WDT_RESET, SOFT_RESET = 1, 3, 5
@@ -35,7 +34,7 @@ class Supervisor:
 
     def run(self):
         """Boot the board again and again until interrupted; returns an exit status."""
-        self.state.prepare_run(self.world.parent)
+        self.state.prepare_run(self.world)
         tax = self._standin_tax()
         self.heap_bytes = parse_size(self.heap) + tax
         self.log(f"heap: {self.heap} for the application + {tax} bytes kept by the "
@@ -70,8 +69,8 @@ class Supervisor:
         return slot, desc
 
     def _env(self, slot, desc, cause):
-        env = dict(os.environ, SIM_CHIP=self.chip, SIM_FS=str(self.state.fs),
-                   SIM_RUN=str(self.state.run), SIM_WORLD_NAME=self.world.name,
+        env = dict(os.environ, SIM_CHIP=self.chip, SIM_RUN=".",     # paths from run/
+                   SIM_FS=os.path.relpath(self.state.fs, self.state.run),
                    SIM_HTTP_PORT=str(self.http_port), SIM_DNS_PORT=str(self.dns_port),
                    SIM_UID=self.state.uid(), SIM_RESET_CAUSE=str(cause), SIM_BOOT=slot or "")
         env.pop("SIM_CRASH", None)
@@ -88,8 +87,8 @@ class Supervisor:
         """Start the board process and watch it: (outcome, exit status)."""
         for name in ("reset", "wdt"):
             (self.state.run / name).unlink(missing_ok=True)
-        cmd = [str(MICROPYTHON), "-X", f"heapsize={self.heap_bytes}", str(STANDINS / "_simboot.py")]
-        self.proc = subprocess.Popen(cmd, env=self._env(slot, desc, cause),
+        cmd = [str(MICROPYTHON), "-X", f"heapsize={self.heap_bytes}", "_simboot.py"]
+        self.proc = subprocess.Popen(cmd, env=self._env(slot, desc, cause), cwd=self.state.run,
                                      start_new_session=True, preexec_fn=_die_with_parent)
         tmp = self.state.path / "board.pid.tmp"             # atomic: readers never see half
         tmp.write_text(f"{self.proc.pid}\n")
@@ -102,8 +101,8 @@ class Supervisor:
     def _standin_tax(self):
         """Heap bytes the stand-ins keep beyond a bare interpreter's (C code on a board)."""
         env = dict(self._env("ota_0", {}, PWRON_RESET), SIM_CALIBRATE="1")
-        out = subprocess.run([str(MICROPYTHON), "-X", "heapsize=1M", str(STANDINS / "_simboot.py")],
-                             env=env, capture_output=True, text=True, check=True).stdout
+        out = subprocess.run([str(MICROPYTHON), "-X", "heapsize=1M", "_simboot.py"], env=env,
+                             cwd=self.state.run, capture_output=True, text=True, check=True).stdout
         bare = subprocess.run([str(MICROPYTHON), "-X", "heapsize=1M", "-c",
                                "import gc; gc.collect(); print(gc.mem_alloc())"],
                               capture_output=True, text=True, check=True).stdout

@@ -40,7 +40,7 @@ else:
 _AUTH = {"open": 0, "wep": 1, "wpa": 2, "wpa2": 3, "wpa/wpa2": 4, "wpa3": 6, "wpa2/wpa3": 7}
 _AP_IP = ("172.217.28.1", "255.255.255.0", "172.217.28.1", "172.217.28.1")
 _NO_IP = ("0.0.0.0", "0.0.0.0", "0.0.0.0", "0.0.0.0")
-_WORLD = "/.sim/world/" + os.getenv("SIM_WORLD_NAME")
+_WORLD = "/.sim/world.json"
 _last_world = [{}]
 _hostname = ["esp32" if _ESP32 else "esp8266"]
 
