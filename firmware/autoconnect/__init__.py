@@ -1,18 +1,9 @@
 """AutoConnect for MicroPython: Wi-Fi provisioning portal, custom pages and OTA updates.
 
 Everything loads on first use through the module __getattr__: the AC_* constants
-from one string (AutoConnect's names and values), the classes from their modules."""
+(consts.py), the classes from their modules."""
 __version__ = "0.2.0"
 
-_CONST = (" ESTABLISHED=1 AUTORECONNECT=2 TIMEOUT=4 INTERRUPT=8 CAPTIVEPORTAL=64"
-          " INPROGRESS=128 MENUITEM_NONE=0 MENUITEM_CONFIGNEW=1 MENUITEM_OPENSSIDS=2"
-          " MENUITEM_DISCONNECT=4 MENUITEM_RESET=8 MENUITEM_HOME=16 MENUITEM_UPDATE=32"
-          " MENUITEM_DEVINFO=64 MENUITEM_DELETESSID=128 SAVECREDENTIAL_NEVER=0"
-          " SAVECREDENTIAL_AUTO=1 SAVECREDENTIAL_ALWAYS=2 ONBOOTURI_ROOT=0 ONBOOTURI_HOME=1"
-          " PRINCIPLE_RECENT=0 PRINCIPLE_RSSI=1 AUTH_NONE=0 AUTH_DIGEST=1 AUTH_BASIC=2"
-          " AUTHSCOPE_PARTIAL=1 AUTHSCOPE_AUX=2 AUTHSCOPE_AC=4 AUTHSCOPE_PORTAL=6"
-          " AUTHSCOPE_WITHCP=32768 OTA_EXTRA=0 OTA_BUILTIN=1 EXIT_AHEAD=1 EXIT_LATER=2"
-          " EXIT_BOTH=3 ")
 # Connection buffers, allocated before any other module loads (and fragments the heap):
 # four of the web server's default 1 KB (it allocates any more when it starts).
 _BUFS = [bytearray(1024) for _ in range(4)]
@@ -23,10 +14,10 @@ _CLASSES = {"AutoConnect": "portal", "AutoConnectConfig": "config",
 
 def __getattr__(name):
     if name[:3] == "AC_":
-        i = _CONST.find(" %s=" % name[3:])
-        if i >= 0:
-            i += len(name) - 1
-            return int(_CONST[i:_CONST.find(" ", i)])
+        from .consts import value
+        v = value(name[3:])
+        if v is not None:
+            return v
     mod = _CLASSES.get(name) or (name[:2] == "AC" and "aux")
     try:
         if mod:
