@@ -59,9 +59,10 @@ def test_power_cut_at_each_step_of_a_save(make_board, tmp_path, step):
     connect(b, HOME)
     assert store(b) == ["HomeNet"]
     pid = b.pid()
-    tmpfile = str(b.state / "fs" / "ac_credt.json.tmp")
+    tmpfile = b.state / "fs" / "ac_credt.json.tmp"
+    named = b.state / "run" / ".." / "fs" / tmpfile.name     # as the board spells it in calls
     tracer = subprocess.Popen(
-        ["strace", "-qq", "-p", str(pid), "-P", tmpfile, "-e",
+        ["strace", "-qq", "-p", str(pid), "-P", str(tmpfile), "-P", str(named), "-e",
          "trace=open,openat,write,close,rename,renameat,renameat2",
          "-e", "inject=%s:signal=KILL:when=1" % (step if step != "rename" else "rename,renameat,renameat2")],
         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
