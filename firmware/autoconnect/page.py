@@ -1,6 +1,8 @@
 """What every portal page shares: the skeleton, the menu, template sections from
 www/pages.html and labels from www/labels.txt (overridden by config.labels). Every
 value put into the HTML is escaped. Loaded while a page renders."""
+import gc
+
 from micropython import const
 
 from . import __version__
@@ -35,24 +37,38 @@ def text(b):
         return "".join(chr(c) for c in b)
 
 
+_KEPT: dict = {}     # labels read from the file, kept across pages while memory is plentiful
+
+
 class Labels:
     """Page texts by AutoConnect's label names, e.g. lbl["MENULABEL_HOME"]: from
-    config.labels, else from www/labels.txt (scanned line by line, no large buffer)."""
+    config.labels, else from www/labels.txt (scanned line by line, no large buffer;
+    what was read is kept for the next pages while free memory is over 48 KB)."""
 
     def __init__(self, portal):
         self._got = dict(portal.config.labels or {})
+        if _KEPT and gc.mem_free() < 49152:         # memory has grown short: let them go
+            _KEPT.clear()
 
     def __getitem__(self, key):
         v = self._got.get(key)
         if v is None:
-            v = key
-            with open(WWW + "labels.txt") as f:
-                for line in f:
-                    if line.startswith(key) and line[len(key)] == "=":
-                        v = line[len(key) + 1:].rstrip("\n")
-                        break
+            v = _KEPT.get(key)
+            if v is None:
+                v = _read(key)
+                if gc.mem_free() > 49152:
+                    _KEPT[key] = v
             self._got[key] = v
         return v
+
+
+def _read(key):
+    """A label's text from www/labels.txt (the key itself when it has none)."""
+    with open(WWW + "labels.txt") as f:
+        for line in f:
+            if line.startswith(key) and line[len(key)] == "=":
+                return line[len(key) + 1:].rstrip("\n")
+    return key
 
 
 def _fill(line, values, lbl):
