@@ -1,8 +1,6 @@
 """What every portal page shares: the skeleton, the menu, template sections from
 www/pages.html and labels from www/labels.txt (overridden by config.labels). Every
 value put into the HTML is escaped. Loaded while a page renders."""
-import gc
-
 from micropython import const
 
 from . import __version__
@@ -37,18 +35,17 @@ def text(b):
         return "".join(chr(c) for c in b)
 
 
-_KEPT: dict = {}     # labels read from the file, kept across pages while memory is plentiful
+_KEPT: dict = {}     # labels and where template sections start, kept on a roomy heap
 
 
 class Labels:
     """Page texts by AutoConnect's label names, e.g. lbl["MENULABEL_HOME"]: from
     config.labels, else from www/labels.txt (scanned line by line, no large buffer;
-    what was read is kept for the next pages while free memory is over 48 KB)."""
+    on a roomy heap, as an ESP32's, what was read is kept for the next pages)."""
 
     def __init__(self, portal):
         self._got = dict(portal.config.labels or {})
-        if _KEPT and gc.mem_free() < 49152:         # memory has grown short: let them go
-            _KEPT.clear()
+        self.keep = portal.roomy
 
     def __getitem__(self, key):
         v = self._got.get(key)
@@ -56,7 +53,7 @@ class Labels:
             v = _KEPT.get(key)
             if v is None:
                 v = _read(key)
-                if gc.mem_free() > 49152:
+                if self.keep:
                     _KEPT[key] = v
             self._got[key] = v
         return v
@@ -92,13 +89,21 @@ def _fill(line, values, lbl):
 
 
 def _section(name, values, lbl):
+    """The template section @@name of www/pages.html, filled (where it starts is kept
+    as the labels are)."""
     with open(WWW + "pages.html") as f:
-        inside = False
-        for line in f:
+        at = _KEPT.get("@@" + name)
+        if at:
+            f.seek(at)
+        inside = bool(at)
+        while True:
+            line = f.readline()
+            if not line or line[:2] == "@@" and inside:
+                return
             if line[:2] == "@@":
-                if inside:
-                    return
                 inside = line[2:].strip() == name
+                if inside and lbl.keep:
+                    _KEPT["@@" + name] = f.tell()
             elif inside:
                 yield from _fill(line, values, lbl)
 

@@ -66,7 +66,10 @@ class AutoConnect:
         self.ota = None         # the built-in update page's Updater (config.ota)
         self.update = None      # an attached AutoConnectUpdate
         self._attach_ota()
-        _warm_up(self.config.ota)
+        import gc
+        self.roomy = gc.mem_free() > 100000     # else: a small heap, every byte counts
+        if not self.roomy:
+            _warm_up(self.config.ota)
         s.app = self
         s.before = self._check
         s.not_found = self._not_found
@@ -340,14 +343,12 @@ class AutoConnect:
 
 
 def _warm_up(ota):
-    """On a small heap, load and drop every module the portal loads on demand, so that
+    """For a small heap: load and drop every module the portal loads on demand, so that
     the names they add to the interpreter's string table are stored now, together,
     while the heap is still in one piece, not later between a page's temporary objects.
     page.py, which every page uses, stays: loaded again for each page, it would land
     between that page's temporary objects."""
     import gc
-    if gc.mem_free() > 100000:
-        return
     for name in ("connect", "credential", "dns", "captive", "auth", "auth_portal", "form",
                  "static", "status", "sysinfo", "page", "page_stat", "page_config", "page_join",
                  "page_saved", "page_leave", "aux_page", "aux_json", "multipart") + \
