@@ -99,16 +99,16 @@ def missed(single):
     text = ("The board is busy %.1f ms per `/_ac` page and %.1f ms per `/` page, against %.1f ms "
             "for Microdot's 13-byte hello world (one client, new connection each): one asyncio "
             "loop on one core cannot serve more than about %.0f and %.0f pages/s whatever the "
-            "concurrency. The pages are built for RAM, not speed: each request scans "
-            "`www/pages.html` line by line to its section and looks up every label by scanning "
-            "`www/labels.txt` (nothing is cached between requests), and the menu and statistics "
-            "are computed afresh. " % (ac, page, hello, 1000 / ac, 1000 / page))
+            "concurrency. On a roomy heap (this one, as an ESP32's) the labels and the template's "
+            "section offsets are kept between requests, but a page is still put together piece "
+            "by piece from a template file, with the menu and the statistics computed afresh, "
+            "escaped and streamed in chunks; on a small heap (ESP8266) nothing is kept and every "
+            "label is read from `www/labels.txt` again. " % (ac, page, hello, 1000 / ac, 1000 / page))
     if stall > 5:
         text += ("On a kept-alive connection a response also waits %.0f ms more, the mark of "
                  "Nagle's algorithm holding a response's later pieces until the client's delayed "
                  "ACK: `TCP_NODELAY` on accepted sockets (or one send per response) removes it. "
                  % stall)
-    return text + ("Left: caching the label values and the template's section offsets (a little "
-                   "RAM for much less file scanning); even then a full page is more work than a "
-                   "hello world, so 1.5x Microdot's hello world on `/_ac` needs the page's "
-                   "rendering cut by well over an order of magnitude.")
+    return text + ("Left: a full page is far more work than a 13-byte hello world, so 1.5x "
+                   "Microdot's hello world on `/_ac` needs the page's rendering cut by another "
+                   "order of magnitude (a page kept ready between requests, at a price in RAM).")
