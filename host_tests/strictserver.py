@@ -31,7 +31,8 @@ def entries(folder):
 
 class StrictServer:
     """Serves folder on 127.0.0.1:port. faults: {"catalog": bytes body, "status": int,
-    "drop": n bytes then close, "md5": wrong hex, "nolength": True, "stall": seconds, "slow": seconds between 8 KB pieces}."""
+    "drop": n bytes then close, "md5": wrong hex, "nolength": True, "stall": seconds, "slow": seconds between 8 KB pieces,
+    "hangup": True (close without a byte)}."""
 
     def __init__(self, folder):
         self.folder = Path(folder)
@@ -61,6 +62,8 @@ class StrictServer:
     def handle(self, h):
         url = urlsplit(h.path)
         f = self.faults
+        if f.get("hangup"):
+            return None                     # the connection closes unanswered
         if url.path == "/_catalog":
             q = parse_qs(url.query)
             body = f.get("catalog") or json.dumps(entries(self.folder / q.get("path", ["."])[0])).encode()

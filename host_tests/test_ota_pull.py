@@ -104,7 +104,8 @@ FAULTS = [
     ({"nolength": True}, "Server Did Not Report Size"),
     ({"status": 302}, "Wrong HTTP Code (302)"),
     ({"status": 404}, "File Not Found (404)"),
-    ({"stall": 4}, "Timeout"),
+    ({"stall": 4}, "Timeout: the server sent nothing for 2000 ms"),
+    ({"hangup": True}, "http failed connect to 127.0.0.1"),
 ]
 
 
@@ -143,6 +144,9 @@ def test_server_down_and_bad_catalogs(make_board, tmp_path, strict):
                                 b'"time": "03:04:05", "size": 7}, {"name": "<i>.bin", "type": "bin"}]'}
     page = board.request("GET", "/_ac/update")[2].decode()
     assert 'value="a}b.bin"' in page and "&lt;i&gt;.bin" in page and "<i>" not in page
+    strict.faults = {"hangup": True}                # accepted, closed before a byte
+    page = board.request("GET", "/_ac/update")[2].decode()
+    assert "http failed connect to 127.0.0.1:%d" % strict.port in page
     strict.close()
     page = board.request("GET", "/_ac/update")[2].decode()
     assert "http failed connect to 127.0.0.1:%d" % strict.port in page

@@ -1,6 +1,6 @@
 """A small HTTP/1.0 client for the update agent: one GET on a non-blocking socket, the
-status line and headers read in bounded lines through the caller's buffer (the web
-server's own connection window), the body read by the caller. Loaded for the job."""
+status line and headers read in bounded lines through the caller's buffer (as the web
+server reads requests), the body read by the caller. Loaded for the job."""
 import socket
 from asyncio import TimeoutError
 # from its module: asyncio's __getattr__ would keep it in (and grow) asyncio's globals
@@ -20,7 +20,8 @@ class Conn(Request):
     def __init__(self, sock, buf, timeout_ms, refused):
         super().__init__(sock, None, buf)
         self.t = timeout_ms
-        self.refused = refused      # the error while nothing has been answered
+        self.refused = refused      # the error until the request is sent and answered
+        self.sent = self.heard = False
         self.status = 0
         self.headers = {}
 
@@ -28,13 +29,16 @@ class Conn(Request):
         try:
             await wait_for_ms(_ready(self.sock, write), self.t)
         except TimeoutError:
-            raise OTAError("Timeout: the server sent nothing for %d ms" % self.t)
+            raise OTAError("Timeout: the server sent nothing for %d ms" % self.t
+                           if self.sent else self.refused)
 
     async def recv(self, mv):
         try:
-            return await Request.recv(self, mv)
+            n = await Request.recv(self, mv)
         except OSError as e:
-            raise OTAError("Connection lost: %s" % e if self.status else self.refused)
+            raise OTAError("Connection lost: %s" % e if self.heard else self.refused)
+        self.heard = self.heard or n > 0
+        return n
 
     async def fill(self):
         """Read more into the buffer (moving what is unread to its start); returns
@@ -60,8 +64,12 @@ class Conn(Request):
         """The next line of the answer's head, as text."""
         try:
             return str(await self.line(0), "utf-8")
-        except (HTTPError, EOFError, UnicodeError):
-            raise OTAError("Invalid response: the header is too long or cut short")
+        except EOFError:                    # closed before a byte: it never answered
+            if not self.heard:
+                raise OTAError(self.refused)
+            raise OTAError("Invalid response: the header is cut short")
+        except (HTTPError, UnicodeError):
+            raise OTAError("Invalid response: the header is too long or not text")
 
     def close(self):
         self.sock.close()
@@ -72,21 +80,22 @@ async def get(host, port, target, headers, buf, timeout_ms):
     whose status and headers are read."""
     refused = "http failed connect to %s:%d" % (host, port)
     try:
-        addr = socket.getaddrinfo(host, port)[0][-1]
-        s = socket.socket()
+        ai = socket.getaddrinfo(host, port, 0, socket.SOCK_STREAM)[0]
+        s = socket.socket(ai[0], ai[1], ai[2])
     except OSError:
         raise OTAError(refused)
     c = Conn(s, buf, timeout_ms, refused)
     try:
         s.setblocking(False)
         try:
-            s.connect(addr)
+            s.connect(ai[-1])
         except OSError as e:
             if e.args[0] != EINPROGRESS:
                 raise OTAError(refused)
         await c.send(("GET %s HTTP/1.0\r\nHost: %s\r\n%sConnection: close\r\n\r\n" % (
             target, host if port == 80 else "%s:%d" % (host, port),
             "".join("%s: %s\r\n" % kv for kv in headers))).encode())
+        c.sent = True
         first = (await c.head_line()).split(None, 2)
         if len(first) < 2 or not first[0].startswith("HTTP/") or not first[1].isdigit():
             raise OTAError("Invalid response from %s:%d" % (host, port))
