@@ -65,7 +65,7 @@ def main(argv=None):
     except KeyboardInterrupt:
         return 0
     finally:
-        sup._kill()
+        sup.close()
 
 
 if __name__ == "__main__":

@@ -72,8 +72,7 @@ class State:
     def prepare_run(self, world):
         """Fill run/ (the board's /.sim and the board process's working folder): the boot
         script, stand-ins compiled (an ESP8266 has no esp32 module), links to flash and
-        world file. Names the board sees are the same whatever the paths outside, so its
-        heap is laid out alike on every machine."""
+        world file, so that the board names them alike on every machine."""
         if self.run.exists():
             shutil.rmtree(self.run)
         lib = self.run / "lib"

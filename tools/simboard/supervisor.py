@@ -2,6 +2,7 @@
 after a power cut."""
 import ctypes
 import os
+import random
 import signal
 import subprocess
 import sys
@@ -18,6 +19,20 @@ POWER_CUT_DELAY = 0.5
 _PR_SET_PDEATHSIG = 1
 
 
+def _link(target):
+    """A symlink of fixed length (/tmp/acsim-XXXXXXXX) to target: the board reaches its
+    files through it, so that its heap is laid out alike wherever the state folder lies
+    (MicroPython keeps a filesystem's root path on the heap)."""
+    for _ in range(100):
+        link = Path("/tmp/acsim-%08x" % random.getrandbits(32))
+        try:
+            link.symlink_to(target)
+            return link
+        except FileExistsError:
+            continue
+    raise RuntimeError("no free name for a link in /tmp")
+
+
 def _die_with_parent():
     ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
 
@@ -28,6 +43,12 @@ class Supervisor:
         self.http_port, self.dns_port, self.heap = http_port, dns_port, heap
         self.exit_on_halt = exit_on_halt
         self.proc = None
+        self.link = _link(state.path)
+
+    def close(self):
+        """Stop the board process; remove the link to the state folder."""
+        self._kill()
+        self.link.unlink(missing_ok=True)
 
     def log(self, msg):
         print(f"[simboard] {msg}", flush=True)
@@ -69,8 +90,8 @@ class Supervisor:
         return slot, desc
 
     def _env(self, slot, desc, cause):
-        env = dict(os.environ, SIM_CHIP=self.chip, SIM_RUN=".",     # paths from run/
-                   SIM_FS=os.path.relpath(self.state.fs, self.state.run),
+        env = dict(os.environ, SIM_CHIP=self.chip, SIM_RUN=str(self.link / "run"),
+                   SIM_FS=str(self.link / "fs"),
                    SIM_HTTP_PORT=str(self.http_port), SIM_DNS_PORT=str(self.dns_port),
                    SIM_UID=self.state.uid(), SIM_RESET_CAUSE=str(cause), SIM_BOOT=slot or "")
         env.pop("SIM_CRASH", None)
@@ -88,7 +109,7 @@ class Supervisor:
         for name in ("reset", "wdt"):
             (self.state.run / name).unlink(missing_ok=True)
         cmd = [str(MICROPYTHON), "-X", f"heapsize={self.heap_bytes}", "_simboot.py"]
-        self.proc = subprocess.Popen(cmd, env=self._env(slot, desc, cause), cwd=self.state.run,
+        self.proc = subprocess.Popen(cmd, env=self._env(slot, desc, cause), cwd=self.link / "run",
                                      start_new_session=True, preexec_fn=_die_with_parent)
         tmp = self.state.path / "board.pid.tmp"             # atomic: readers never see half
         tmp.write_text(f"{self.proc.pid}\n")
@@ -102,7 +123,8 @@ class Supervisor:
         """Heap bytes the stand-ins keep beyond a bare interpreter's (C code on a board)."""
         env = dict(self._env("ota_0", {}, PWRON_RESET), SIM_CALIBRATE="1")
         out = subprocess.run([str(MICROPYTHON), "-X", "heapsize=1M", "_simboot.py"], env=env,
-                             cwd=self.state.run, capture_output=True, text=True, check=True).stdout
+                             cwd=self.link / "run", capture_output=True, text=True,
+                             check=True).stdout
         bare = subprocess.run([str(MICROPYTHON), "-X", "heapsize=1M", "-c",
                                "import gc; gc.collect(); print(gc.mem_alloc())"],
                               capture_output=True, text=True, check=True).stdout
