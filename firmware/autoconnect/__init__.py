@@ -15,6 +15,7 @@ _CLASSES = {"AutoConnect": "portal", "AutoConnectConfig": "config",
 def __getattr__(name):
     if name[:3] == "AC_":
         from .consts import value
+        unload("autoconnect.consts", force=True)    # used once or twice, at start-up
         v = value(name[3:])
         if v is not None:
             return v
@@ -34,6 +35,8 @@ def unload(*names, force=False):
     import gc
     import sys
     if not force:
+        if gc.mem_free() > 49152:           # plenty even before collecting: keep them
+            return
         gc.collect()
         if gc.mem_free() > 49152:
             return
