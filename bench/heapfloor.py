@@ -69,8 +69,8 @@ def pull_bundle(board, name, version):
         words = html.unescape(" ".join(re.sub("<[^>]+>", " ", result).split()))
         raise RuntimeError("pull: " + words[words.find(name):][:150])
     pid = board.pid()
-    board.post("/_ac/update_progress", {"op": "#r"})
-    board.wait_reboot(pid)
+    board.post_ok("/_ac/update_progress", {"op": "#r"})
+    board.wait_reboot(pid, 120)
     if board.status()["version"] != version:
         raise RuntimeError("pulled bundle not running")
 
@@ -81,7 +81,7 @@ def upload_bundle(board, path, version):
                                "PASSWORD", bundle=True, timeout=120, progress=False)
     if not upload.verdict(status, text)[0]:
         raise RuntimeError("upload: %d %s" % (status, text[:200]))
-    board.wait_reboot(pid)
+    board.wait_reboot(pid, 120)
     if board.status()["version"] != version:
         raise RuntimeError("uploaded bundle not running")
 
@@ -95,7 +95,7 @@ def example_probe(work, sport, upload_path, romfs=False):
                       chip="esp8266", heap="%dK" % (heap // K), romfs=romfs)
         try:
             board.start()
-            board.post("/settings_save", {"host": "127.0.0.1", "port": str(sport)})
+            board.post_ok("/settings_save", {"host": "127.0.0.1", "port": str(sport)})
             pages(board)
             board.join_home()
             pull_bundle(board, "app-2.0.0.acb", "2.0.0")

@@ -64,9 +64,6 @@ class Board(client.Board):
 
     def join_home(self):
         """Join HomeNet through the portal's pages (the credentials are saved)."""
-        status, _, body = self.post("/_ac/connect", {"SSID": HOME["ssid"],
-                                                     "Passphrase": HOME["password"]})
-        if status != 200:
-            raise RuntimeError("connect: %d %r" % (status, body[:200]))
+        self.post_ok("/_ac/connect", {"SSID": HOME["ssid"], "Passphrase": HOME["password"]})
         self.request("GET", "/_ac/result", timeout=40)
         self.wait_for(lambda: self.status()["ssid"] == HOME["ssid"], 30, "joined HomeNet")

@@ -34,12 +34,12 @@ def test_run_serves_status_and_ctrl_c_stops_everything(tmp_path):
         assert [p.name for p in catalog.iterdir()] == ["app-2.0.0.bin"]     # the sample
         subprocess.run([sys.executable, "-m", "tools.mkimage", "--version", "3.0.0", "-o",
                         str(catalog / "app-3.0.0.bin")], cwd=ROOT, check=True)
-        page = board.post("/settings_save", {"host": "127.0.0.1", "port": update_port})[2]
+        page = board.post_ok("/settings_save", {"host": "127.0.0.1", "port": update_port})
         assert f"Saved: updates come from 127.0.0.1:{update_port}.".encode() in page
         assert b'value="app-3.0.0.bin"' in board.request("GET", "/_ac/update")[2]
         text = board.pull("app-3.0.0.bin")          # the user's other flow: pick from the server
         assert "app-3.0.0.bin successfully updated" in text, text
-        board.post("/_ac/update_progress", {"op": "#r"})
+        board.post_ok("/_ac/update_progress", {"op": "#r"})
         assert wait_version(board, "3.0.0")["partition"] == "ota_0"
         pid = board.pid()
         cmdline = open(f"/proc/{pid}/cmdline", "rb").read()

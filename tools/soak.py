@@ -36,7 +36,7 @@ def pull(board, name):
     result = board.pull(name)
     if "successfully updated" not in result:
         raise RuntimeError("pull failed: " + result[-300:])
-    board.post("/_ac/update_progress", {"op": "#r"})
+    board.post_ok("/_ac/update_progress", {"op": "#r"})
 
 
 def reboots_into(board, version, action):
@@ -51,7 +51,7 @@ def joined(board):
 
 
 def cycle(board, names):
-    board.post("/_ac/connect", {"SSID": "HomeNet", "Passphrase": "homepass123", "dhcp": "on"})
+    board.post_ok("/_ac/connect", {"SSID": "HomeNet", "Passphrase": "homepass123", "dhcp": "on"})
     joined(board)
     running = board.status()["version"]
     first, second = (VERSIONS[1], VERSIONS[0]) if running == VERSIONS[0] else VERSIONS
@@ -107,7 +107,7 @@ def main(argv=None):
 
 def run(board, names, update_port, minutes):
     board.wait_ready(60)
-    board.post("/settings_save", {"host": "127.0.0.1", "port": update_port})
+    board.post_ok("/settings_save", {"host": "127.0.0.1", "port": update_port})
     first = sample(board)
     deadline, n = time.monotonic() + minutes * 60, 0
     while time.monotonic() < deadline:

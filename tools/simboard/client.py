@@ -86,6 +86,13 @@ class Board:
         return self.request("POST", path, urlencode(fields), {**FORM, **(headers or {})},
                             timeout)
 
+    def post_ok(self, path, fields, timeout=30):
+        """POST fields as a form; the body of a 200 answer, else RuntimeError."""
+        status, _, body = self.post(path, fields, timeout=timeout)
+        if status != 200:
+            raise RuntimeError("POST %s answered %d: %r" % (path, status, body[:200]))
+        return body
+
     def get_json(self, path):
         status, _, body = self.request("GET", path)
         if status != 200:
