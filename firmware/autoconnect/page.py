@@ -1,6 +1,8 @@
 """What every portal page shares: the skeleton, the menu, template sections from
 www/pages.html and labels from www/labels.txt (overridden by config.labels). Every
 value put into the HTML is escaped. Loaded while a page renders."""
+import gc
+
 from micropython import const
 
 from . import __version__
@@ -35,17 +37,17 @@ def text(b):
         return "".join(chr(c) for c in b)
 
 
-_KEPT: dict = {}     # labels and where template sections start, kept on a roomy heap
+_KEPT: dict = {}     # labels and where template sections start, kept while roomy
 
 
 class Labels:
     """Page texts by AutoConnect's label names, e.g. lbl["MENULABEL_HOME"]: from
     config.labels, else from www/labels.txt (scanned line by line, no large buffer;
-    on a roomy heap, as an ESP32's, what was read is kept for the next pages)."""
+    while over 64 KB are free, what is read is kept for the next pages)."""
 
     def __init__(self, portal):
         self._got = dict(portal.config.labels or {})
-        self.keep = portal.roomy
+        self.keep = gc.mem_free() > 65536
 
     def __getitem__(self, key):
         v = self._got.get(key)

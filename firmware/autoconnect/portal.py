@@ -67,8 +67,7 @@ class AutoConnect:
         self.update = None      # an attached AutoConnectUpdate
         self._attach_ota()
         import gc
-        self.roomy = gc.mem_free() > 100000     # else: a small heap, every byte counts
-        if not self.roomy:
+        if gc.mem_free() <= 100000:     # a small heap, where every byte counts
             _warm_up(self.config.ota)
         s.app = self
         s.before = self._check
