@@ -100,9 +100,11 @@ def _section(name, values, lbl):
         inside = bool(at)
         while True:
             line = f.readline()
-            if not line or line[:2] == "@@" and inside:
+            if not line:
                 return
             if line[:2] == "@@":
+                if inside:
+                    return
                 inside = line[2:].strip() == name
                 if inside and lbl.keep:
                     _KEPT["@@" + name] = f.tell()
