@@ -41,16 +41,19 @@ _AUTH = {"open": 0, "wep": 1, "wpa": 2, "wpa2": 3, "wpa/wpa2": 4, "wpa3": 6, "wp
 _AP_IP = ("172.217.28.1", "255.255.255.0", "172.217.28.1", "172.217.28.1")
 _NO_IP = ("0.0.0.0", "0.0.0.0", "0.0.0.0", "0.0.0.0")
 _WORLD = "/.sim/world.json"
-_last_world = [{}]
+_last_world = [{}, None]    # the world, and the file's (inode, size, mtime) it came from
 _hostname = ["esp32" if _ESP32 else "esp8266"]
 
 
 def _world():
-    """The world file as a dict; the last good copy while it is being rewritten."""
+    """The world file as a dict, parsed again only when the file changed (a board's
+    status checks allocate nothing); the last good copy while it is being rewritten."""
     try:
-        with open(_WORLD) as f:
-            w = json.load(f)
-        _last_world[0] = {"networks": w} if isinstance(w, list) else w
+        st = os.stat(_WORLD)
+        if (st[1], st[6], st[8]) != _last_world[1]:
+            with open(_WORLD) as f:
+                w = json.load(f)
+            _last_world[:] = [{"networks": w} if isinstance(w, list) else w, (st[1], st[6], st[8])]
     except (OSError, ValueError):
         pass
     return _last_world[0]
@@ -273,3 +276,10 @@ class WLAN:
         if k not in self._cfg:
             raise ValueError("unknown config param")
         return self._cfg[k]
+
+
+# A board's WLAN objects and scan state live outside its GC heap: made here, at import,
+# they are counted with the stand-ins, not the application.
+WLAN(STA_IF)
+WLAN(AP_IF)
+_world()

@@ -22,8 +22,11 @@ class _Uname:
         return 5
 
 
+_UNAME = _Uname(_os.getenv("SIM_CHIP"))     # static on a board: made at import
+
+
 def uname():
-    return _Uname(_os.getenv("SIM_CHIP"))
+    return _UNAME
 
 
 def rename(old, new):
