@@ -53,3 +53,17 @@ def buffers(n, size):
     out = [_BUFS.pop() if _BUFS and size == 1024 else bytearray(size) for _ in range(n)]
     _BUFS.clear()
     return out
+
+
+def roomy(size):
+    """A size-byte buffer where memory is plentiful (over 64 KB free: an ESP32's heap),
+    for fewer, larger chunks; None elsewhere."""
+    import gc
+    if gc.mem_free() <= 65536:
+        gc.collect()
+    if gc.mem_free() > 65536:
+        try:
+            return bytearray(size)
+        except MemoryError:
+            pass
+    return None

@@ -1,5 +1,6 @@
 """Streaming multipart/form-data reader: parts arrive as chunks of at most one
-buffer; a boundary split across reads is found; no part is held whole in RAM."""
+buffer (the connection's, or 8 KB where memory is plentiful); a boundary split across
+reads is found; no part is held whole in RAM."""
 from .request import HTTPError, move
 
 BUFSIZE = 1024
@@ -73,7 +74,9 @@ class Multipart:
         self._req = req
         self._delim = b"\r\n--" + boundary.encode()
         n = req.end - req.start
-        if not req.chunked and n <= req._left:
+        from . import roomy
+        big = roomy(8192)
+        if big is None and not req.chunked and n <= req._left:
             # parse in the connection's own buffer: its window holds the body's start
             req.free()
             req.start = req.end = 0
@@ -81,7 +84,7 @@ class Multipart:
             self.buf, self.mv = req.buf, req.mv
             self.start, self.end = 0, n
         else:
-            self.buf = _pool.pop() if _pool else bytearray(BUFSIZE)
+            self.buf = big or (_pool.pop() if _pool else bytearray(BUFSIZE))
             self.mv = memoryview(self.buf)
             self.start = self.end = 0
         self._eof = False
@@ -91,7 +94,7 @@ class Multipart:
 
     def release(self):
         """Return a separate buffer to the pool (done at the final boundary)."""
-        if self.buf is not self._req.buf and not _pool:
+        if len(self.buf) == BUFSIZE and self.buf is not self._req.buf and not _pool:
             _pool.append(self.buf)
 
     async def _fill(self):
@@ -131,11 +134,13 @@ class Multipart:
 
     async def _line(self):
         while True:
-            i = self.buf.find(b"\r\n", self.start, self.end)
+            i = self.buf.find(b"\r\n", self.start, min(self.end, self.start + BUFSIZE))
             if i >= 0:
                 out = bytes(self.mv[self.start:i])
                 self.start = i + 2
                 return out
+            if self.end - self.start >= BUFSIZE:    # lines as long as a small buffer holds
+                raise HTTPError(400, "multipart line too long")
             await self._fill()
 
     async def next(self):

@@ -22,10 +22,21 @@ _one = None
 
 @micropython.viper
 def _xor(buf, n: int, c: int) -> int:
+    """c XOR each byte of buf[:n]: bytes up to a word boundary, then aligned words."""
     p = ptr8(buf)
-    for i in range(n):
+    i = 0
+    while i < n and (uint(p) + i) & 3:
         c ^= p[i]
-    return c
+        i += 1
+    w = ptr32(uint(p) + i)
+    acc = 0
+    for j in range((n - i) >> 2):
+        acc ^= w[j]
+    i += ((n - i) >> 2) << 2
+    while i < n:
+        c ^= p[i]
+        i += 1
+    return (c ^ acc ^ (acc >> 8) ^ (acc >> 16) ^ (acc >> 24)) & 0xFF
 
 
 class ImageWriter:

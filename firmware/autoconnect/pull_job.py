@@ -23,8 +23,9 @@ async def download(agent, name, version=None):
     when there is no update: the server answers 304, or, when version (the running
     one) is given, what it sends is not newer (its x-version, else the version in
     the image or bundle)."""
+    from . import roomy
     c = await get(agent.host, agent.port, target(agent.uri, name), headers(agent, version),
-                  agent.buf, agent.timeout_ms)
+                  roomy(8192) or agent.buf, agent.timeout_ms)
     try:
         if c.status == 304:
             return None

@@ -6,16 +6,22 @@ import micropython
 SECTOR = 4096
 SIZE = 4 * 1024 * 1024
 _f = open("/.sim/flash.bin", "r+b")
-_ff = b"\xff" * 256
-scratch = bytearray(SECTOR)     # allocated at import: counted with the stand-ins, not the app
+_ff = b"\xff" * SECTOR          # these two allocated at import: counted with the stand-ins,
+scratch = bytearray(SECTOR)     # not the app
 
 
 @micropython.viper
 def _and(dst, src, n: int):
-    d = ptr8(dst)
-    s = ptr8(src)
-    for i in range(n):
+    """dst[:n] &= src[:n], a word at a time."""
+    d = ptr32(dst)
+    s = ptr32(src)
+    w = n >> 2
+    for i in range(w):
         d[i] = d[i] & s[i]
+    d8 = ptr8(dst)
+    s8 = ptr8(src)
+    for i in range(w << 2, n):
+        d8[i] = d8[i] & s8[i]
 
 
 def _check(off, n):
@@ -34,7 +40,7 @@ def erase(off, size):
     if off % SECTOR or size % SECTOR:
         raise OSError(-258, "ESP_ERR_INVALID_ARG")
     _f.seek(off)
-    for _ in range(size // 256):
+    for _ in range(size // SECTOR):
         _f.write(_ff)
 
 

@@ -20,10 +20,15 @@ def _esp_err(code, name):
 
 @micropython.viper
 def _xor(buf, n: int, c: int) -> int:
+    """c XOR each byte of buf[:n], a word at a time."""
+    w = ptr32(buf)
+    acc = 0
+    for i in range(n >> 2):
+        acc ^= w[i]
     p = ptr8(buf)
-    for i in range(n):
+    for i in range((n >> 2) << 2, n):
         c ^= p[i]
-    return c
+    return (c ^ acc ^ (acc >> 8) ^ (acc >> 16) ^ (acc >> 24)) & 0xFF
 
 
 def _table():
