@@ -168,14 +168,15 @@ def missed(got):
             "flash model (`tools/simboard/board/_flash.py`: erase, then read, AND and write "
             "each 4 KB, where the reference makes one `write`) takes %.0f ms, and `set_boot()` "
             "reads the image back and hashes it again, as ESP-IDF checks an image before it "
-            "boots from it (%.0f ms; SHA-256 runs at about 135 MB/s on this port). The rest, "
+            "boots from it (%.0f ms for the read-back and SHA-256; its checksum pass is not "
+            "in this figure). The rest, "
             "%.0f ms (upload) and %.0f ms (pull), is the pipeline's own: the reads, the "
             "multipart boundary scan, the image checks with their own SHA-256 and MD5, the "
-            "progress callbacks, per chunk of 8 KB (a roomy heap's buffer, as here and on an "
-            "ESP32; 1 KB on an ESP8266). Left: the pipeline does all the bare loop's work "
-            "(reads, SHA-256, MD5, writes) plus the two simulated shares, so even with no "
-            "Python overhead at all it would take about %.0f ms, %.2fx; what is left per "
-            "chunk is a few asyncio and Python steps."
+            "progress callbacks, per chunk of 8 KB (a roomy heap's buffer, as here; 1 KB where "
+            "64 KB or less are free, as on an ESP8266). Left: the pipeline does the bare loop's reads and "
+            "hashing plus the two simulated shares (which include the writes), so even with "
+            "no Python overhead at all it would take roughly %.0f ms, about %.2fx; what is "
+            "left per chunk is a few asyncio and Python steps."
             % (t_up, t_down, t_ref, t_flash, t_check, t_up - t_flash - t_check,
                t_down - t_flash - t_check, t_ref + t_flash + t_check,
                t_ref / (t_ref + t_flash + t_check)))

@@ -93,7 +93,7 @@ class Multipart:
         self._last = False
 
     def release(self):
-        """Return a separate buffer to the pool (done at the final boundary)."""
+        """Return a separate 1 KB buffer to the pool (done at the final boundary)."""
         if len(self.buf) == BUFSIZE and self.buf is not self._req.buf and not _pool:
             _pool.append(self.buf)
 
@@ -134,12 +134,13 @@ class Multipart:
 
     async def _line(self):
         while True:
-            i = self.buf.find(b"\r\n", self.start, min(self.end, self.start + BUFSIZE))
+            cap = len(self._req.buf)         # lines as long as the connection's buffer holds
+            i = self.buf.find(b"\r\n", self.start, min(self.end, self.start + cap))
             if i >= 0:
                 out = bytes(self.mv[self.start:i])
                 self.start = i + 2
                 return out
-            if self.end - self.start >= BUFSIZE:    # lines as long as a small buffer holds
+            if self.end - self.start >= cap:
                 raise HTTPError(400, "multipart line too long")
             await self._fill()
 

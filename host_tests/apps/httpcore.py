@@ -3,7 +3,9 @@ import asyncio
 import gc
 import hashlib
 
-from autoconnect import auth, status
+# multipart is loaded now, while the heap is in one piece, as HTTPUpdateServer.setup()
+# does: test_upload_memory streams uploads through this app at a 64K heap
+from autoconnect import auth, multipart, status  # noqa: F401
 from autoconnect.response import Response, redirect
 from autoconnect.server import WebServer
 
@@ -48,19 +50,21 @@ async def upload(req):
         part = await mp.next()
         if part is None:
             break
-        sha, size = hashlib.sha256(), 0
+        sha, size, largest = hashlib.sha256(), 0, 0
         while True:
             chunk = await part.read()
             if not chunk:
                 break
             sha.update(chunk)
             size += len(chunk)
+            largest = max(largest, len(chunk))
             n += 1
             if n % 64 == 0:
                 gc.collect()
                 peak = max(peak, gc.mem_alloc())
         parts.append({"name": part.name, "filename": part.filename, "type": part.content_type,
-                      "size": size, "sha256": "".join("%02x" % x for x in sha.digest())})
+                      "size": size, "largest": largest,
+                      "sha256": "".join("%02x" % x for x in sha.digest())})
     return {"parts": parts, "heap_growth": peak - base}
 
 

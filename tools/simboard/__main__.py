@@ -29,7 +29,7 @@ def parse(argv):
     ap.add_argument("--http-port", type=int, default=8080, help="stands for port 80")
     ap.add_argument("--dns-port", type=int, default=8053, help="stands for port 53")
     ap.add_argument("--world", type=Path, default=DEFAULT_WORLD,
-                    help="radio environment, JSON (re-read at every scan and status check)")
+                    help="radio environment, JSON (read again when it changes)")
     ap.add_argument("--heap", help="MicroPython GC heap, e.g. 64K (esp32 256K, esp8266 64K)")
     ap.add_argument("--exit-on-halt", action="store_true",
                     help="exit with main.py's status when it ends instead of idling")

@@ -1,5 +1,5 @@
-"""World files for the simulated board (--world): the radio environment it re-reads at
-every scan, connect and status check."""
+"""World files for the simulated board (--world): the radio environment it checks at
+every scan, connect and status check, and reads again when it changed."""
 import json
 from pathlib import Path
 

@@ -1,7 +1,8 @@
 """Stand-in for the board's network module: WLAN over the simulator's world file.
 
 The world file (JSON) lists access points, or is {"networks": [...], "stations": N,
-"connect_ms": ms, "scan_ms": ms}; it is re-read at every scan, connect and status check."""
+"connect_ms": ms, "scan_ms": ms}; at every scan, connect and status check it is read
+again if it changed."""
 import json
 import os
 import time
@@ -41,19 +42,22 @@ _AUTH = {"open": 0, "wep": 1, "wpa": 2, "wpa2": 3, "wpa/wpa2": 4, "wpa3": 6, "wp
 _AP_IP = ("172.217.28.1", "255.255.255.0", "172.217.28.1", "172.217.28.1")
 _NO_IP = ("0.0.0.0", "0.0.0.0", "0.0.0.0", "0.0.0.0")
 _WORLD = "/.sim/world.json"
-_last_world = [{}, None]    # the world, and the file's (inode, size, mtime) it came from
+_last_world = [{}, None, 0]     # the world, the file's (inode, size, mtime), when parsed (s)
 _hostname = ["esp32" if _ESP32 else "esp8266"]
 
 
 def _world():
-    """The world file as a dict, parsed again only when the file changed (a board's
-    status checks allocate nothing); the last good copy while it is being rewritten."""
+    """The world file as a dict, parsed again only when the file may have changed (a
+    board's status checks do not build its objects again); the last good copy while it
+    is being rewritten. mtime counts whole seconds: a file changed in the second it was
+    parsed is parsed again."""
     try:
         st = os.stat(_WORLD)
-        if (st[1], st[6], st[8]) != _last_world[1]:
+        key = (st[1], st[6], st[8])
+        if key != _last_world[1] or st[8] >= _last_world[2]:
             with open(_WORLD) as f:
                 w = json.load(f)
-            _last_world[:] = [{"networks": w} if isinstance(w, list) else w, (st[1], st[6], st[8])]
+            _last_world[:] = [{"networks": w} if isinstance(w, list) else w, key, int(time.time())]
     except (OSError, ValueError):
         pass
     return _last_world[0]
