@@ -96,6 +96,20 @@ def test_soft_ap_and_stations(board, world):
     assert board.status()["mode"] == "OFF"
 
 
+def test_world_rewrites_within_a_second_are_seen(board, world):
+    """The board parses the world file again only when it changed, and mtime counts whole
+    seconds: a rewrite of the same size (even back onto the same inode, as replacing
+    through a temporary file alternates them) within the second it was read is seen."""
+    board.get_json("/ap?on=1")
+    for n in (1, 2, 3, 4, 5, 6):
+        write_world(world, NETS, stations=n)
+        assert board.get_json("/wlan")["stations"] == n
+        write_world(world, NETS, stations=9)        # never read ...
+        write_world(world, NETS, stations=n + 1)    # ... replaced at once
+        assert board.get_json("/wlan")["stations"] == n + 1
+    board.get_json("/ap?on=0")
+
+
 def test_outgoing_connections_only_to_loopback(board):
     with socket.socket() as srv:
         srv.bind(("127.0.0.1", 0))
