@@ -248,8 +248,12 @@ class AutoConnect:
     # --- housekeeping ---
 
     async def _supervise(self):
+        import sys
+        had = "autoconnect.ota" in sys.modules
         from .ota import confirm
         confirm()                           # running and serving: keep this image
+        if not had:                         # loaded for this alone: not kept
+            unload("autoconnect.ota", force=True)
         while True:
             await asyncio.sleep_ms(_TICK_MS)
             try:
@@ -348,13 +352,14 @@ def _warm_up(ota):
     page.py, which every page uses, stays: loaded again for each page, it would land
     between that page's temporary objects."""
     import gc
+    import sys
     for name in ("connect", "credential", "dns", "captive", "auth", "auth_portal", "form",
                  "static", "status", "sysinfo", "page", "page_stat", "page_config", "page_join",
                  "page_saved", "page_leave", "aux_page", "aux_json", "multipart") + \
             (("page_update", "ota_job") if ota else ()):
+        had = list(sys.modules)
         __import__("autoconnect." + name)
-        if name != "page":
-            unload("autoconnect." + name, force=True)
+        unload(*[m for m in sys.modules if m not in had and m != "autoconnect.page"], force=True)
         gc.collect()
 
 
