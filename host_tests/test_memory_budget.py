@@ -33,8 +33,8 @@ def test_example_renders_every_page_in_esp8266_mode(example):
 
 def test_portal_alone_renders_its_pages_in_esp8266_mode(make_board):
     # The portal alone (AutoConnect's simplest sketch) needs about 64-68K with the library
-    # in ROMFS (README, Memory): pinned at 72K, and at the 64K target once it holds there.
-    b = make_board(main=APPS / "bareportal.py", chip="esp8266", heap="72K", mpy=True,
+    # in ROMFS (README, Memory): pinned at 68K, and at the 64K target once it holds there.
+    b = make_board(main=APPS / "bareportal.py", chip="esp8266", heap="68K", mpy=True,
                    romfs=True).start()
     pid = b.pid()
     for _ in range(3):
