@@ -61,11 +61,17 @@ def make_board(tmp_path):
         b.stop()
 
 
+def httpcore(tmp_path_factory, name="httpcore", **kw):
+    """A started board running the HTTP-core test application (kw: chip, heap, mpy)."""
+    b = Board(tmp_path_factory.mktemp(name) / "board", main=APPS / "httpcore.py", **kw)
+    b.start()
+    return b
+
+
 @pytest.fixture(scope="module")
 def httpcore_board(tmp_path_factory):
     """A board running the HTTP-core test application (shared by a test module)."""
-    b = Board(tmp_path_factory.mktemp("httpcore") / "board", main=APPS / "httpcore.py")
-    b.start()
+    b = httpcore(tmp_path_factory)
     yield b
     b.stop()
 

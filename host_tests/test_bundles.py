@@ -11,6 +11,7 @@ import pytest
 from conftest import APPS, ROOT
 from otatest import SUCCESS, image, make_bundle, upload
 
+
 def send(board, data, **kw):
     return upload(board, data, field="filesystem", filename="app.acb", **kw)
 

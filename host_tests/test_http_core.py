@@ -9,6 +9,7 @@ import time
 
 import pytest
 
+from conftest import httpcore
 from rawhttp import Raw, request
 
 
@@ -24,10 +25,7 @@ def upload_board(request, httpcore_board, tmp_path_factory):
     if request.param == "roomy":
         yield httpcore_board
         return
-    from conftest import APPS, Board
-    b = Board(tmp_path_factory.mktemp("httpcore-small") / "board", main=APPS / "httpcore.py",
-              chip="esp8266", heap="96K", mpy=True)
-    b.start()
+    b = httpcore(tmp_path_factory, "httpcore-small", chip="esp8266", heap="96K", mpy=True)
     yield b
     b.stop()
 

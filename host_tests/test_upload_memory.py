@@ -6,7 +6,7 @@ import random
 
 import pytest
 
-from conftest import APPS
+from conftest import httpcore
 from rawhttp import Raw
 
 BOUNDARY = b"----AcUploadBoundaryQ9x"
@@ -40,10 +40,7 @@ def upload(board, size):
 
 @pytest.fixture(scope="module")
 def small_board(tmp_path_factory):
-    from conftest import Board
-    b = Board(tmp_path_factory.mktemp("upload") / "board", main=APPS / "httpcore.py",
-              chip="esp8266", heap="64K", mpy=True)
-    b.start()
+    b = httpcore(tmp_path_factory, "upload", chip="esp8266", heap="64K", mpy=True)
     yield b
     b.stop()
 

@@ -133,8 +133,8 @@ class Multipart:
             await self._fill()
 
     async def _line(self):
+        cap = len(self._req.buf)            # lines as long as the connection's buffer holds
         while True:
-            cap = len(self._req.buf)         # lines as long as the connection's buffer holds
             i = self.buf.find(b"\r\n", self.start, min(self.end, self.start + cap))
             if i >= 0:
                 out = bytes(self.mv[self.start:i])
