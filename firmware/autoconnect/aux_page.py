@@ -227,10 +227,11 @@ async def handle(req):
 
 def _deny(portal, req, aux):
     """A 401 or 403 Response when the request may not reach this page, else None."""
-    from .auth import challenge
-    from .auth_portal import aux_allows
-    if not aux_allows(portal, req, aux, _SCOPE_AUX):
-        return challenge("AUTOCONNECT")
+    if portal.config.auth or aux.auth not in ("", "none"):     # else nothing to check
+        from .auth_portal import aux_allows
+        if not aux_allows(portal, req, aux, _SCOPE_AUX):
+            from .auth import challenge
+            return challenge("AUTOCONNECT")
     if req.method == "POST" and portal.cross_site(req):
         return Response("Forbidden: cross-site request", 403, None, TEXT)
     return None

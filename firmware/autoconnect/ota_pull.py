@@ -35,6 +35,10 @@ class AutoConnectUpdate(Updater):
         for path in _PAGES:                 # the progress protocol answers every method
             portal.server.on(path, "autoconnect.page_pull", _ANY if path == _PAGES[2] else
                              ("GET", "POST"))
+        import hashlib
+        from .portal import warm_up
+        warm_up(("page_pull", "catalog", "pull_job", "bundle") +
+                (() if hasattr(hashlib, "md5") else ("md5",)))
         return self
 
     def types(self):

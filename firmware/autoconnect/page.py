@@ -22,7 +22,8 @@ _HEAD = ('<!DOCTYPE html><html><head><meta charset="UTF-8"><meta name="viewport"
 
 def esc(s):
     """s as HTML text or attribute value."""
-    s = str(s)
+    if not isinstance(s, str):
+        s = str(s)                  # str() of a str would copy it
     for a, b in (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"), ('"', "&quot;"), ("'", "&#39;")):
         if a in s:
             s = s.replace(a, b)

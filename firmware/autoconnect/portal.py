@@ -8,6 +8,7 @@ ap_grace_ms after a connection (unless retain_portal) and raises it again when
 the connection is lost (retain_portal with auto_rise). Only this dispatcher stays
 in memory: joining (connect.py) and the pages (page_*.py) load for the job."""
 import asyncio
+import sys
 from time import ticks_diff, ticks_ms
 
 import network
@@ -66,9 +67,11 @@ class AutoConnect:
         self.ota = None         # the built-in update page's Updater (config.ota)
         self.update = None      # an attached AutoConnectUpdate
         self._attach_ota()
-        import gc
-        if gc.mem_free() <= 100000:     # a small heap, where every byte counts
-            _warm_up(self.config.ota)
+        warm_up(("connect", "credential", "dns", "captive", "auth", "auth_portal", "form",
+                 "static", "status", "sysinfo", "page", "page_stat", "page_config", "page_join",
+                 "page_saved", "page_leave") +
+                (("aux_page", "aux_json", "multipart") if "autoconnect.aux" in sys.modules else ()) +
+                (("page_update", "ota_job") if self.config.ota else ()))
         s.app = self
         s.before = self._check
         s.not_found = self._not_found
@@ -248,7 +251,6 @@ class AutoConnect:
     # --- housekeeping ---
 
     async def _supervise(self):
-        import sys
         had = "autoconnect.ota" in sys.modules
         from .ota import confirm
         confirm()                           # running and serving: keep this image
@@ -261,7 +263,6 @@ class AutoConnect:
                 if job:
                     await self._job(job)
             except Exception as e:          # keep supervising whatever a hook does
-                import sys
                 sys.print_exception(e)
 
     def _due(self):
@@ -345,18 +346,17 @@ class AutoConnect:
                                                "Pragma": "no-cache", "Expires": "-1"}, TEXT)
 
 
-def _warm_up(ota):
-    """For a small heap: load and drop every module the portal loads on demand, so that
-    the names they add to the interpreter's string table are stored now, together,
-    while the heap is still in one piece, not later between a page's temporary objects.
-    page.py, which every page uses, stays: loaded again for each page, it would land
-    between that page's temporary objects."""
+def warm_up(names):
+    """On a small heap (100 KB free or less, where every byte counts): load and drop each
+    module the portal would load on demand (autoconnect.<name>), so that the names they
+    add to the interpreter's string table are stored now, together, while the heap is
+    still in one piece, not later between a page's temporary objects. page.py, which
+    every page uses, stays: loaded again for each page, it would land between that
+    page's temporary objects."""
     import gc
-    import sys
-    for name in ("connect", "credential", "dns", "captive", "auth", "auth_portal", "form",
-                 "static", "status", "sysinfo", "page", "page_stat", "page_config", "page_join",
-                 "page_saved", "page_leave", "aux_page", "aux_json", "multipart") + \
-            (("page_update", "ota_job") if ota else ()):
+    if gc.mem_free() > 100000:
+        return
+    for name in names:
         had = list(sys.modules)
         __import__("autoconnect." + name)
         unload(*[m for m in sys.modules if m not in had and m != "autoconnect.page"], force=True)

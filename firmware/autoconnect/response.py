@@ -93,7 +93,7 @@ async def _stream(req, body, chunked):
     n = 0
     for p in body:
         if isinstance(p, str):
-            p = p.encode()
+            p = memoryview(p)  # type: ignore[arg-type]  # a str's UTF-8 bytes, not copied
         elif not isinstance(p, (bytes, bytearray, memoryview)):
             await p                     # an awaitable piece: a page reading ahead
             continue
