@@ -165,8 +165,8 @@ def missed(got):
                                                                   "flash", "check"))
     return ("Per image the board takes %.0f ms (upload) and %.0f ms (pull) against the bare "
             "loop's %.0f ms. Two shares are the simulated board's, not the pipeline's: the "
-            "flash model (`tools/simboard/board/_flash.py`: erase, then read, AND and write "
-            "each 4 KB, where the reference makes one `write`) takes %.0f ms, and `set_boot()` "
+            "flash model (`tools/simboard/board/_flash.py`: each 4 KB sector erased, then "
+            "programmed, where the reference makes one `write`) takes %.0f ms, and `set_boot()` "
             "reads the image back and hashes it again, as ESP-IDF checks an image before it "
             "boots from it (%.0f ms for the read-back and SHA-256; its checksum pass is not "
             "in this figure). The rest, "

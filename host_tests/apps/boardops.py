@@ -178,10 +178,15 @@ def modules(req):
 
 def esp_flash(req):
     off = esp.flash_user_start() + 8192
+    if req.args.get("again"):                       # after a reboot: the same bytes
+        esp.flash_write(off, b"\xf0\xff\xff\xff")
+        return list(esp.flash_read(off, 4))
     esp.flash_erase(off // 4096)
     esp.flash_write(off, b"\x0f\x0f\xff\xff")
-    esp.flash_write(off, b"\xff\x00\xff\x0f")
-    return list(esp.flash_read(off, 4))
+    esp.flash_write(off, b"\xff\x00\xff\x0f")      # bits only cleared
+    esp.flash_write(off + 4, b"\x12\x34\x56\x78")  # the erased rest of the sector
+    esp.flash_write(off + 4, b"\xf0\xf0\xff\xff")
+    return list(esp.flash_read(off, 8))
 
 
 def wdt(req):

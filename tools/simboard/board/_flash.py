@@ -1,13 +1,20 @@
 """File-backed SPI flash shared by the esp and esp32 stand-ins.
 
-Erasing sets whole 4 KB sectors to 0xFF; writing can only clear bits, as on the chip."""
+Erasing sets whole 4 KB sectors to 0xFF; writing can only clear bits, as on the chip.
+Each sector remembers where its still-erased tail begins (from its last erase in this
+process), so bytes programmed there are written as they are: ANDing them with 0xFF
+would give the same."""
+import array
+
 import micropython
 
 SECTOR = 4096
 SIZE = 4 * 1024 * 1024
+_UNKNOWN = 0xFFFF
 _f = open("/.sim/flash.bin", "r+b")
-_ff = b"\xff" * SECTOR          # these two allocated at import: counted with the stand-ins,
-scratch = bytearray(SECTOR)     # not the app
+_ff = b"\xff" * SECTOR          # these three allocated at import: counted with the
+scratch = bytearray(SECTOR)     # stand-ins, not the app
+_fresh = array.array("H", b"\xff\xff" * (SIZE // SECTOR))  # per sector: erased from here on
 
 
 @micropython.viper
@@ -40,8 +47,9 @@ def erase(off, size):
     if off % SECTOR or size % SECTOR:
         raise OSError(-258, "ESP_ERR_INVALID_ARG")
     _f.seek(off)
-    for _ in range(size // SECTOR):
+    for i in range(size // SECTOR):
         _f.write(_ff)
+        _fresh[off // SECTOR + i] = 0
 
 
 def write(off, data):
@@ -51,11 +59,18 @@ def write(off, data):
     src = memoryview(data)
     done = 0
     while done < n:
-        k = min(SECTOR, n - done)
-        old = memoryview(scratch)[:k]
+        s = (off + done) // SECTOR
+        o = (off + done) % SECTOR
+        k = min(SECTOR - o, n - done)
         _f.seek(off + done)
-        _f.readinto(old)
-        _and(old, src[done:done + k], k)
-        _f.seek(off + done)
-        _f.write(old)
+        if o >= _fresh[s]:              # erased and not programmed since
+            _f.write(src[done:done + k])
+        else:
+            old = memoryview(scratch)[:k]
+            _f.readinto(old)
+            _and(old, src[done:done + k], k)
+            _f.seek(off + done)
+            _f.write(old)
+        if _fresh[s] != _UNKNOWN:
+            _fresh[s] = max(_fresh[s], o + k)
         done += k
