@@ -129,7 +129,8 @@ def test_board_modules_esp32(board):
     assert m["flash_size"] == 4 * 1024 * 1024 and m["freq"] == 160000000
     assert len(bytes.fromhex(m["uid"])) == 6 and m["reset_cause"] == 1
     assert "main.py" in m["files"] and "lib" in m["files"]
-    assert board.get_json("/esp_flash") == [0x0F, 0x00, 0xFF, 0x0F, 0x10, 0x30, 0x56, 0x78]
+    assert board.get_json("/esp_flash") == [0x0F, 0x00, 0xFF, 0x0F, 0x10, 0x30, 0x56, 0x78] + \
+        [0x0F] * 4 + [0x00] * 4
     pid = board.pid()
     board.request("GET", "/reset")
     board.wait_reboot(pid)      # a new process knows nothing of what was erased before

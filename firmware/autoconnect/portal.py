@@ -70,7 +70,6 @@ class AutoConnect:
         warm_up(("connect", "credential", "dns", "captive", "auth", "auth_portal", "form",
                  "static", "status", "sysinfo", "page", "page_stat", "page_config", "page_join",
                  "page_saved", "page_leave") +
-                (("aux_page", "aux_json", "multipart") if "autoconnect.aux" in sys.modules else ()) +
                 (("page_update", "ota_job") if self.config.ota else ()))
         s.app = self
         s.before = self._check
@@ -126,6 +125,8 @@ class AutoConnect:
 
     def join(self, pages):
         """Add custom pages (an AutoConnectAux or a list) to the portal and its menu."""
+        if not self.aux_pages:              # the first: what serves custom pages
+            warm_up(("aux_page", "aux_json", "multipart"))
         for aux in pages if isinstance(pages, (list, tuple)) else (pages,):
             if not aux.uri.startswith("/") or aux.uri.startswith("/_ac"):
                 raise ValueError("page '%s': uri must start with / and not be under /_ac" % aux.uri)

@@ -182,11 +182,15 @@ def esp_flash(req):
         esp.flash_write(off, b"\xf0\xff\xff\xff")
         return list(esp.flash_read(off, 4))
     esp.flash_erase(off // 4096)
+    esp.flash_erase(off // 4096 + 1)
     esp.flash_write(off, b"\x0f\x0f\xff\xff")
     esp.flash_write(off, b"\xff\x00\xff\x0f")      # bits only cleared
     esp.flash_write(off + 4, b"\x12\x34\x56\x78")  # the erased rest of the sector
+    esp.flash_write(off, b"\xff\xff\xff\xff")      # below what was written last
     esp.flash_write(off + 4, b"\xf0\xf0\xff\xff")
-    return list(esp.flash_read(off, 8))
+    esp.flash_write(off + 4092, b"\x0f" * 8)         # across two sectors
+    esp.flash_write(off + 4096, b"\xf0" * 4)
+    return list(esp.flash_read(off, 8)) + list(esp.flash_read(off + 4092, 8))
 
 
 def wdt(req):

@@ -14,7 +14,9 @@ _UNKNOWN = 0xFFFF
 _f = open("/.sim/flash.bin", "r+b")
 _ff = b"\xff" * SECTOR          # these three allocated at import: counted with the
 scratch = bytearray(SECTOR)     # stand-ins, not the app
-_fresh = array.array("H", b"\xff\xff" * (SIZE // SECTOR))  # per sector: erased from here on
+# per sector: where its erased tail begins; _UNKNOWN (every entry at start): not erased
+# by this process, so nothing is known
+_fresh = array.array("H", b"\xff\xff" * (SIZE // SECTOR))
 
 
 @micropython.viper
