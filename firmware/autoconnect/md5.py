@@ -3,7 +3,8 @@ import struct
 
 import micropython
 
-_S = bytes((7, 12, 17, 22) * 4 + (5, 9, 14, 20) * 4 + (4, 11, 16, 23) * 4 + (6, 10, 15, 21) * 4)
+_S = (bytes((7, 12, 17, 22)) * 4 + bytes((5, 9, 14, 20)) * 4 + bytes((4, 11, 16, 23)) * 4 +
+      bytes((6, 10, 15, 21)) * 4)
 # RFC 1321's T[1..64] as little-endian 32-bit words: bytes, not a tuple of 64 ints, so
 # that loading the module allocates next to nothing (each MD5 copies them aligned)
 _K = (b"\x78\xa4\x6a\xd7\x56\xb7\xc7\xe8\xdb\x70\x20\x24\xee\xce\xbd\xc1"
