@@ -10,11 +10,10 @@ import micropython
 
 SECTOR = 4096
 SIZE = 4 * 1024 * 1024
-_UNKNOWN = 0xFFFF
 _f = open("/.sim/flash.bin", "r+b")
 _ff = b"\xff" * SECTOR          # these three allocated at import: counted with the
 scratch = bytearray(SECTOR)     # stand-ins, not the app
-# per sector: where its erased tail begins; _UNKNOWN (every entry at start): not erased
+# per sector: where its erased tail begins; 0xFFFF (every entry at start): not erased
 # by this process, so nothing is known
 _fresh = array.array("H", b"\xff\xff" * (SIZE // SECTOR))
 
@@ -73,6 +72,5 @@ def write(off, data):
             _and(old, src[done:done + k], k)
             _f.seek(off + done)
             _f.write(old)
-        if _fresh[s] != _UNKNOWN:
-            _fresh[s] = max(_fresh[s], o + k)
+        _fresh[s] = max(_fresh[s], o + k)     # 0xFFFF (not known) stays so
         done += k
