@@ -174,8 +174,9 @@ def missed(got):
             "multipart boundary scan, the image checks with their own SHA-256 and MD5, the "
             "progress callbacks, per chunk of 8 KB (a roomy heap's buffer, as here; 1 KB where "
             "64 KB or less are free, as on an ESP8266). Left: the pipeline does the bare "
-            "loop's reads and hashing plus the two simulated shares (which include the writes), so even with "
-            "no Python overhead at all it would take roughly %.0f ms, about %.2fx; what is "
+            "loop's reads and hashing plus the two simulated shares (which include the "
+            "writes), so even with no Python overhead at all it would take roughly %.0f ms, "
+            "about %.2fx; what is "
             "left per chunk is a few asyncio and Python steps."
             % (t_up, t_down, t_ref, t_flash, t_check, t_up - t_flash - t_check,
                t_down - t_flash - t_check, t_ref + t_flash + t_check,
