@@ -25,12 +25,13 @@ def write_world(path, networks=WORLD, stations=0):
     simworld.write(path, networks, stations)
 
 
-def portal_board(make_board, tmp_path, setup=None, networks=WORLD, name="board", **kw):
-    """A started board running the portal test app with `setup` (see apps/portalapp.py)."""
+def portal_board(make_board, tmp_path, setup=None, networks=WORLD, name="board",
+                 app="portalapp.py", **kw):
+    """A started board running a portal test app (apps/portalapp.py) with `setup`."""
     world = tmp_path / (name + "-world.json")
     write_world(world, networks)
     main = tmp_path / (name + "-main.py")
-    main.write_text("T = %r\n" % (setup or {}) + (APPS / "portalapp.py").read_text())
+    main.write_text("T = %r\n" % (setup or {}) + (APPS / app).read_text())
     board = make_board(name, main=main, world=world, **kw).start()
     board.world_file = world
     return board

@@ -4,9 +4,13 @@ Everything loads on first use through the module __getattr__: the AC_* constants
 (consts.py), the classes from their modules."""
 __version__ = "0.2.0"
 
+import sys
+
 # Connection buffers, allocated before any other module loads (and fragments the heap):
-# four of the web server's default 1 KB (it allocates any more when it starts).
+# four of the web server's 1 KB ones (it allocates any more when it starts, and frees
+# those it does not use: an ESP8266 serves two connections at once).
 _BUFS = [bytearray(1024) for _ in range(4)]
+
 _CLASSES = {"AutoConnect": "portal", "AutoConnectConfig": "config",
             "AutoConnectCredential": "credential", "AutoConnectAux": "aux",
             "AutoConnectElement": "aux"}
@@ -20,12 +24,20 @@ def __getattr__(name):
         if v is not None:
             return v
     mod = _CLASSES.get(name) or (name[:2] == "AC" and "aux")
+    if mod == "portal" and "autoconnect.portal" not in sys.modules:
+        warm_up(_PORTAL)                # before the portal's own modules take the heap
     try:
         if mod:
             return getattr(__import__("autoconnect." + mod, None, None, (name,)), name)
         return __import__("autoconnect." + name, None, None, ("_",))   # a submodule
     except ImportError:
         raise AttributeError(name)
+
+
+# The portal's modules, then those it loads on demand
+_PORTAL = ("portal", "connect", "credential", "dns", "captive", "auth", "auth_portal", "form",
+           "static", "status", "sysinfo", "page", "page_stat", "page_config", "page_join",
+           "page_saved", "page_leave")
 
 
 def unload(*names, force=False):
@@ -68,3 +80,20 @@ def roomy(size):
         except MemoryError:
             pass
     return None
+
+
+def warm_up(names):
+    """On a small heap (100 KB free or less, where every byte counts): load and drop each
+    module (autoconnect.<name>) that would load later, so that the names they add to the
+    interpreter's string table are stored now, together, while the heap is still in one
+    piece, not later between a page's temporary objects. The table grows in blocks that
+    double in size; the portal's warm-up runs before the portal itself loads, so that the
+    largest block (7 KB on a 64 KB heap) finds room."""
+    import gc
+    if gc.mem_free() > 100000:
+        return
+    for name in names:
+        had = list(sys.modules)
+        __import__("autoconnect." + name)
+        unload(*[m for m in sys.modules if m not in had], force=True)
+        gc.collect()

@@ -36,7 +36,7 @@ class AutoConnectUpdate(Updater):
             portal.server.on(path, "autoconnect.page_pull", _ANY if path == _PAGES[2] else
                              ("GET", "POST"))
         import hashlib
-        from .portal import warm_up
+        from . import warm_up
         warm_up(("page_pull", "catalog", "pull_job", "bundle") +
                 (() if hasattr(hashlib, "md5") else ("md5",)))
         return self

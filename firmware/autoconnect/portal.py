@@ -14,7 +14,7 @@ from time import ticks_diff, ticks_ms
 import network
 from micropython import const
 
-from . import unload
+from . import unload, warm_up
 from .config import AutoConnectConfig
 from .response import TEXT, Response
 from .server import _GEN, WebServer
@@ -31,18 +31,26 @@ _RETRY_MS = const(30000)
 _BUSY_MS = const(60000)
 
 WWW = __file__.rsplit("/", 1)[0] + "/www/"
-# URI: menu items that enable it (0: always) + 0x100 when protected under the AC scope,
-# 0x200 under any scope (AutoConnect gives its update page the portal's own auth)
-_GATES = {"/_ac": 0x100, "/_ac/config": 0x101, "/_ac/connect": 0x103, "/_ac/open": 0x102,
-          "/_ac/del": 0x180, "/_ac/disc": 0x104, "/_ac/reset": 0x108, "/_ac/status": 0x100,
-          "/_ac/result": 0, "/_ac/success": 0, "/_ac/fail": 0, "/_ac/rollback": 0x100,
-          "/_ac/update": 0x200, "/_ac/update_act": 0x200, "/_ac/update_progress": 0x200,
-          "/_ac/update_result": 0x200}
-_PAGES = {"/_ac": "stat", "/_ac/success": "stat", "/_ac/fail": "stat", "/_ac/config": "config",
-          "/_ac/connect": "join", "/_ac/result": "join", "/_ac/open": "saved", "/_ac/del": "saved",
-          "/_ac/disc": "leave", "/_ac/reset": "leave", "/_ac/status": "stat", "/_ac/worker": None,
-          "/_ac/rollback": "rollback", "/_ac/update": "update", "/_ac/update_act": "update",
-          "/_ac/ac.css": None, "/_ac/ac.js": None}
+# The portal's URIs: "|<uri> <module serving it> <gate>", the gate being the menu items
+# that enable the URI (0: always) + 0x100 when protected under the AC scope, 0x200
+# under any scope (AutoConnect gives its update page the portal's own auth); "-": none.
+# One string, not dicts and routes: these entries would cost a 64 KB heap 3 KB.
+_TABLE = ("|/_ac page_stat 100|/_ac/config page_config 101|/_ac/connect page_join 103"
+          "|/_ac/open page_saved 102|/_ac/del page_saved 180|/_ac/disc page_leave 104"
+          "|/_ac/reset page_leave 108|/_ac/status page_stat 100|/_ac/result page_join 0"
+          "|/_ac/success page_stat 0|/_ac/fail page_stat 0|/_ac/rollback page_rollback 100"
+          "|/_ac/update page_update 200|/_ac/update_act page_update 200"
+          "|/_ac/update_progress - 200|/_ac/update_result - 200|/_ac/worker aux_page -"
+          "|/_ac/ac.css static -|/_ac/ac.js static -|")
+_GET_POST = ("GET", "POST")
+
+
+def _entry(path):
+    """[module, gate] of a portal URI, or None."""
+    if " " in path or "|" in path:
+        return None
+    i = _TABLE.find("|%s " % path)
+    return None if i < 0 else _TABLE[i + len(path) + 2:_TABLE.find("|", i + 1)].split()
 
 
 class AutoConnect:
@@ -67,17 +75,14 @@ class AutoConnect:
         self.ota = None         # the built-in update page's Updater (config.ota)
         self.update = None      # an attached AutoConnectUpdate
         self._attach_ota()
-        warm_up(("connect", "credential", "dns", "captive", "auth", "auth_portal", "form",
-                 "static", "status", "sysinfo", "page", "page_stat", "page_config", "page_join",
-                 "page_saved", "page_leave") +
-                (("page_update", "ota_job") if self.config.ota else ()))
+        if self.config.ota:
+            warm_up(("page_update", "ota_job"))
+        from . import page  # noqa: F401  # kept: loaded again for each page, it would
+        # land between that page's temporary objects
         s.app = self
         s.before = self._check
         s.not_found = self._not_found
-        for path, page in _PAGES.items():
-            s.on(path, "autoconnect." + ("page_" + page if page else
-                                         "aux_page" if path == "/_ac/worker" else "static"),
-                 ("GET", "POST"))
+        s.route = self._route
 
     # --- AutoConnect's API ---
 
@@ -309,12 +314,22 @@ class AutoConnect:
         cfg = self.config
         return (cfg.home_uri or "/") if cfg.boot_uri else "/_ac"
 
+    def _route(self, path):
+        """The server's route for path: the application's, else the portal's page."""
+        r = self.server.routes.get(path)
+        if r is None:
+            e = _entry(path)
+            if e and e[0] != "-":
+                r = ("autoconnect." + e[0], _GET_POST)
+        return r
+
     def _check(self, req):
         """The portal's rules before its own pages: disabled menu items are 404,
         protected pages need authentication, cross-site POSTs are refused."""
-        gate = _GATES.get(req.path)
-        if gate is None:
+        e = _entry(req.path)
+        if e is None or e[1] == "-":
             return None
+        gate = int(e[1], 16)
         self.seen = ticks_ms()
         items = gate & 0xFF
         if items and not self._menu & items or items == _DELETESSID and not self._menu & _OPENSSIDS:
@@ -345,23 +360,6 @@ class AutoConnect:
             return hook(req)
         return Response("404 Not found", 404, {"Cache-Control": "no-cache, no-store, must-revalidate",
                                                "Pragma": "no-cache", "Expires": "-1"}, TEXT)
-
-
-def warm_up(names):
-    """On a small heap (100 KB free or less, where every byte counts): load and drop each
-    module the portal would load on demand (autoconnect.<name>), so that the names they
-    add to the interpreter's string table are stored now, together, while the heap is
-    still in one piece, not later between a page's temporary objects. page.py, which
-    every page uses, stays: loaded again for each page, it would land between that
-    page's temporary objects."""
-    import gc
-    if gc.mem_free() > 100000:
-        return
-    for name in names:
-        had = list(sys.modules)
-        __import__("autoconnect." + name)
-        unload(*[m for m in sys.modules if m not in had and m != "autoconnect.page"], force=True)
-        gc.collect()
 
 
 async def _pause():

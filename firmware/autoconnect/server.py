@@ -2,16 +2,17 @@
 
 Routes map exact paths (normalised: escapes decoded, dot segments resolved;
 case-sensitive) to handler(request), or to a module loaded for the request (its
-handle(request)). A handler returns str/bytes (HTML), a dict
-or list (JSON), a tuple (body, status[, headers]), a Response, or None (204); it
-may be `async def`. A handler that raises answers 500; the server keeps running.
+handle(request)); route(path) looks them up, and an application may replace it. A
+handler returns str/bytes (HTML), a dict or list (JSON), a tuple (body, status[,
+headers]), a Response, or None (204); it may be `async def`. A handler that raises
+answers 500; the server keeps running.
 
-Connections: at most max_conns at once; when full, the longest-waiting idle one
-(idle for at least evict_grace_ms) is evicted for a new client, else new clients
-wait in the listen backlog. A connection waiting request_timeout_ms for a whole
-request, or idle_timeout_ms on a socket read or write inside a handler, is closed.
-The max_conns buffers of bufsize bytes are allocated when the server starts and
-recycled from connection to connection."""
+Connections: at most max_conns at once (8 on an ESP32, 2 on an ESP8266); when full,
+the longest-waiting idle one (idle for at least evict_grace_ms) is evicted for a new
+client, else new clients wait in the listen backlog. A connection waiting
+request_timeout_ms for a whole request, or idle_timeout_ms on a socket read or write
+inside a handler, is closed. The max_conns buffers of bufsize bytes are allocated when
+the server starts and recycled from connection to connection."""
 import asyncio
 import gc
 import socket
@@ -39,7 +40,7 @@ class WebServer:
                  idle_timeout_ms=10000, keepalive_max=100, evict_grace_ms=200, backlog=16):
         if max_conns is None:
             import os
-            max_conns = 4 if os.uname().sysname == "esp8266" else 8
+            max_conns = 2 if os.uname().sysname == "esp8266" else 8
         self.port = port
         self.max_conns = max_conns
         self.bufsize = bufsize
@@ -62,6 +63,10 @@ class WebServer:
         a function, or the name of a module whose handle(request) serves it; such a
         module (and what it imports) is loaded for the request and unloaded after it."""
         self.routes[path] = (handler, tuple(methods))
+
+    def route(self, path):
+        """(handler, methods) serving path, or None (an application may replace it)."""
+        return self.routes.get(path)
 
     def static(self, path, filename, content_type, max_age=86400):
         """Serve a file, or its gzipped twin filename + '.gz' to clients accepting gzip."""
@@ -194,7 +199,7 @@ class WebServer:
 
     async def _dispatch(self, req):
         req.app = self.app
-        route = self.routes.get(req.path)
+        route = self.route(req.path)
         if route is None:
             if self.not_found is None:
                 return Response("Not Found", 404, None, TEXT)
