@@ -23,9 +23,11 @@ def __getattr__(name):
         v = value(name[3:])
         if v is not None:
             return v
+    global _PORTAL
     mod = _CLASSES.get(name) or (name[:2] == "AC" and "aux")
-    if mod == "portal" and "autoconnect.portal" not in sys.modules:
+    if _PORTAL and mod in ("portal", "config", "aux"):
         warm_up(_PORTAL)                # before the portal's own modules take the heap
+        _PORTAL = ()
     try:
         if mod:
             return getattr(__import__("autoconnect." + mod, None, None, (name,)), name)

@@ -1,14 +1,14 @@
 """A small HTTP/1.0 client for the update agent: one GET on a non-blocking socket, the
 status line and headers read in bounded lines through the caller's buffer (as the web
 server reads requests), the body read by the caller. Loaded for the job."""
+import select
 import socket
-from asyncio import TimeoutError
-# from its module: asyncio's __getattr__ would keep it in (and grow) asyncio's globals
-from asyncio.funcs import wait_for_ms  # type: ignore[import-not-found]  # not in the stubs
+from asyncio import sleep_ms
 from errno import EINPROGRESS
+from time import ticks_diff, ticks_ms
 
 from .ota import OTAError
-from .request import HTTPError, Request, _ready
+from .request import HTTPError, Request
 
 _KEEP = ("content-length", "x-md5", "x-version", "location")
 
@@ -24,13 +24,21 @@ class Conn(Request):
         self.sent = self.heard = False
         self.status = 0
         self.headers = {}
+        self.poll = select.poll()
+        self.poll.register(sock)
 
     async def wait(self, write):
-        try:
-            await wait_for_ms(_ready(self.sock, write), self.t)
-        except TimeoutError:
-            raise OTAError("Timeout: the server sent nothing for %d ms" % self.t
-                           if self.sent else self.refused)
+        """Until the socket is ready, polled every 2 ms without allocating (asyncio's
+        wait_for allocates more than a catalog page on a 64 KB heap has to spare)."""
+        self.poll.modify(self.sock, select.POLLOUT if write else select.POLLIN)
+        t0 = ticks_ms()
+        while True:
+            for _ in self.poll.ipoll(0):
+                return
+            if ticks_diff(ticks_ms(), t0) > self.t:
+                raise OTAError("Timeout: the server sent nothing for %d ms" % self.t
+                               if self.sent else self.refused)
+            await sleep_ms(2)
 
     async def recv(self, mv):
         try:
