@@ -28,17 +28,19 @@ class Conn(Request):
         self.poll.register(sock)
 
     async def wait(self, write):
-        """Until the socket is ready, polled every 2 ms without allocating (asyncio's
-        wait_for allocates more than a catalog page on a 64 KB heap has to spare)."""
+        """Until the socket is ready, polled without allocating (asyncio's wait_for
+        allocates more than a catalog page on a 64 KB heap has to spare): at every turn
+        of the event loop for 2 ms, then every 2 ms."""
         self.poll.modify(self.sock, select.POLLOUT if write else select.POLLIN)
         t0 = ticks_ms()
         while True:
             for _ in self.poll.ipoll(0):
                 return
-            if ticks_diff(ticks_ms(), t0) > self.t:
+            waited = ticks_diff(ticks_ms(), t0)
+            if waited > self.t:
                 raise OTAError("Timeout: the server sent nothing for %d ms" % self.t
                                if self.sent else self.refused)
-            await sleep_ms(2)
+            await sleep_ms(0 if waited < 2 else 2)
 
     async def recv(self, mv):
         try:
