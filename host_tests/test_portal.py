@@ -273,6 +273,11 @@ def test_application_routes_and_not_found(make_board, tmp_path):
     assert b.get_json("/api/x")["x"] == 1
     assert b.request("GET", "/api/x", headers={"Host": "example.com"})[0] == 200
     assert b.request("GET", "/nothing")[2] == b"app 404 /nothing"          # IP-literal Host
+    # the portal's URI table is one string: no path reaches a page across its entries
+    for path, decoded in (("/_ac%20page_stat%20100%7C/_ac/config", "/_ac page_stat 100|/_ac/config"),
+                          ("/_ac%7C/_ac/config", "/_ac|/_ac/config"), ("/_ac/config%20x", "/_ac/config x"),
+                          ("/_ac/conf", "/_ac/conf"), ("/_a", "/_a")):
+        assert b.request("GET", path)[2] == b"app 404 " + decoded.encode(), path
     connect(b, HOME)
     wait_for(lambda: not b.status()["portal"])
     status, _, body = b.request("GET", "/nothing", headers={"Host": "example.com"})

@@ -34,7 +34,7 @@ WWW = __file__.rsplit("/", 1)[0] + "/www/"
 # The portal's URIs: "|<uri> <module serving it> <gate>", the gate being the menu items
 # that enable the URI (0: always) + 0x100 when protected under the AC scope, 0x200
 # under any scope (AutoConnect gives its update page the portal's own auth); "-": none.
-# One string, not dicts and routes: these entries would cost a 64 KB heap 3 KB.
+# One string, not dicts and routes: those cost a 64 KB heap about 2 KB.
 _TABLE = ("|/_ac page_stat 100|/_ac/config page_config 101|/_ac/connect page_join 103"
           "|/_ac/open page_saved 102|/_ac/del page_saved 180|/_ac/disc page_leave 104"
           "|/_ac/reset page_leave 108|/_ac/status page_stat 100|/_ac/result page_join 0"
@@ -77,8 +77,9 @@ class AutoConnect:
         self._attach_ota()
         if self.config.ota:
             warm_up(("page_update", "ota_job"))
-        from . import page  # noqa: F401  # kept: loaded again for each page, it would
-        # land between that page's temporary objects
+        # page.py stays: loaded again for each page, it would land between that page's
+        # temporary objects
+        from . import page  # noqa: F401
         s.app = self
         s.before = self._check
         s.not_found = self._not_found
