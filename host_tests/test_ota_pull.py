@@ -201,12 +201,15 @@ def test_program_api_and_auto_update(make_board, tmp_path, strict, catalog):
     assert board.get_json("/pull/update?name=nope.bin")[0] == "error"
 
 
-def test_esp8266_pulls_bundles_only(make_board, tmp_path, catalog, strict):
+# the test application with the library in /lib; the portal and the agent alone with it
+# in ROMFS, which need about 80K (README, Memory): the download adds the HTTP client, the
+# stager and the pure-Python MD5 to the catalog page's 64K
+@pytest.mark.parametrize("app, heap, romfs", [("portalapp.py", "160K", False),
+                                              ("pullmin.py", "88K", True)])
+def test_esp8266_pulls_bundles_only(make_board, tmp_path, catalog, strict, app, heap, romfs):
     (catalog / "app-3.0.0.acb").write_bytes(make_bundle(tmp_path, "3.0.0"))
-    # the test application with the library in /lib; the download adds the HTTP client,
-    # the stager and the pure-Python MD5 (README, Memory: the portal and the agent alone
-    # need about 80K for it with the library in ROMFS)
-    board = pull_board(make_board, tmp_path, strict.port, chip="esp8266", heap="160K")
+    board = pull_board(make_board, tmp_path, strict.port, chip="esp8266", heap=heap,
+                       romfs=romfs, app=app)
     page = board.request("GET", "/_ac/update")[2].decode()
     assert 'value="app-3.0.0.acb"' in page and 'value="app-2.0.0.bin"' not in page
     run_update(board, "app-2.0.0.bin")                     # not listed; if asked anyway: refused
