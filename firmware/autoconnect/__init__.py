@@ -8,7 +8,7 @@ import sys
 
 # Connection buffers, allocated before any other module loads (and fragments the heap):
 # four of the web server's 1 KB ones (it allocates any more when it starts, and frees
-# those it does not use: an ESP8266 serves two connections at once).
+# those it does not use: an ESP8266 serves one connection at a time).
 _BUFS = [bytearray(1024) for _ in range(4)]
 
 _CLASSES = {"AutoConnect": "portal", "AutoConnectConfig": "config",

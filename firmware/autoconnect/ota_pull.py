@@ -33,11 +33,12 @@ class AutoConnectUpdate(Updater):
         self.portal = portal
         portal.update = self
         for path in _PAGES:                 # the progress protocol answers every method
-            portal.server.on(path, "autoconnect.page_pull", _ANY if path == _PAGES[2] else
-                             ("GET", "POST"))
+            portal.server.on(path, "autoconnect.page_" + ("catalog" if path == _PAGES[0] else
+                                                          "pull"),
+                             _ANY if path == _PAGES[2] else ("GET", "POST"))
         import hashlib
         from . import warm_up
-        warm_up(("page_pull", "catalog", "pull_job", "bundle") +
+        warm_up(("page_catalog", "catalog", "page_pull", "pull_job", "bundle") +
                 (() if hasattr(hashlib, "md5") else ("md5",)))
         return self
 

@@ -7,7 +7,7 @@ handler returns str/bytes (HTML), a dict or list (JSON), a tuple (body, status[,
 headers]), a Response, or None (204); it may be `async def`. A handler that raises
 answers 500; the server keeps running.
 
-Connections: at most max_conns at once (8 on an ESP32, 2 on an ESP8266); when full,
+Connections: at most max_conns at once (8 on an ESP32, 1 on an ESP8266); when full,
 the longest-waiting idle one (idle for at least evict_grace_ms) is evicted for a new
 client, else new clients wait in the listen backlog. A connection waiting
 request_timeout_ms for a whole request, or idle_timeout_ms on a socket read or write
@@ -40,7 +40,7 @@ class WebServer:
                  idle_timeout_ms=10000, keepalive_max=100, evict_grace_ms=200, backlog=16):
         if max_conns is None:
             import os
-            max_conns = 2 if os.uname().sysname == "esp8266" else 8
+            max_conns = 1 if os.uname().sysname == "esp8266" else 8
         self.port = port
         self.max_conns = max_conns
         self.bufsize = bufsize
