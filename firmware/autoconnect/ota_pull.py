@@ -33,9 +33,8 @@ class AutoConnectUpdate(Updater):
         self.portal = portal
         portal.update = self
         for path in _PAGES:                 # the progress protocol answers every method
-            portal.server.on(path, "autoconnect.page_" + ("catalog" if path == _PAGES[0] else
-                                                          "pull"),
-                             _ANY if path == _PAGES[2] else ("GET", "POST"))
+            page = "autoconnect.page_catalog" if path == _PAGES[0] else "autoconnect.page_pull"
+            portal.server.on(path, page, _ANY if path == _PAGES[2] else ("GET", "POST"))
         import hashlib
         from . import warm_up
         warm_up(("page_catalog", "catalog", "page_pull", "pull_job", "bundle") +
