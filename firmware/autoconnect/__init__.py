@@ -47,7 +47,6 @@ def unload(*names, force=False):
     when memory is short (below 48 KB free) or force; otherwise they stay for the next
     time, since loading them again and again fragments the heap."""
     import gc
-    import sys
     if not force:
         if gc.mem_free() > 49152:           # plenty even before collecting: keep them
             return
