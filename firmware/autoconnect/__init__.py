@@ -83,6 +83,16 @@ def roomy(size):
     return None
 
 
+_AUX = ("aux_page", "aux_json", "multipart")
+
+
+def warm_aux():
+    """Warm up what serves custom pages, once: at the first page made or joined."""
+    global _AUX
+    warm_up(_AUX)
+    _AUX = ()
+
+
 def warm_up(names):
     """On a small heap (100 KB free or less, where every byte counts): load and drop each
     module (autoconnect.<name>) that would load later, so that the names they add to the

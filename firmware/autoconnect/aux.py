@@ -24,10 +24,11 @@ class AutoConnectElement:
 
     def __init__(self, name="", *args, **attrs):
         self.name = name
-        for k, v in zip(self._ARGS, args):
-            setattr(self, k, v)
-        for k, v in attrs.items():
-            setattr(self, k, v)
+        keys = self._ARGS                   # indexed, not zipped: no tuple per argument
+        for i in range(min(len(args), len(keys))):
+            setattr(self, keys[i], args[i])
+        for k in attrs:
+            setattr(self, k, attrs[k])
 
     def on(self, fn):
         """fn(element, aux) for an event of this element in the browser (through
@@ -268,6 +269,8 @@ class AutoConnectAux:
         self.persist = None         # a file keeping the elements' values across reboots
         self.portal = None
         self._referer = None
+        from . import warm_aux
+        warm_aux()
         if elements:
             self.add(elements)
 

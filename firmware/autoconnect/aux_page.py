@@ -119,60 +119,70 @@ async def _posted(portal, aux, req):
     return await req.form(4096, lambda part: _upload(portal, aux, part))
 
 
-def _html(e, fe):
-    """The HTML of one element (fe: the page has event handlers)."""
-    t = e.type
-    n = esc(e.name)
-    ev = ' onchange="_fe(this)"' if fe and e._reactor else ""
-    lab = '<label for="%s">%s</label>' % (n, esc(e.label)) if getattr(e, "label", "") else ""
-    if t == "ACText":
-        tag = {"par": "p", "div": "div"}.get(e.posterior, "span")
-        v = e.format % e.value if e.format else e.value
-        return '<%s id="%s"%s>%s</%s>%s' % (tag, n, ' style="%s"' % esc(e.style) if e.style else "",
-                                           v, tag, "<br>" if e.posterior == "br" else "")
-    if t == "ACElement":
-        h = str(e.value)
-    elif t == "ACButton":
-        act = "_fe(this)" if fe and e._reactor else e.action
-        h = '<button type="button" id="%s" name="%s" value="%s" onclick="%s">%s</button>' % (
-            n, n, esc(e.value), esc(act), esc(e.value))
-    elif t == "ACCheckbox":
-        box = '<input type="checkbox" id="%s" name="%s" value="%s"%s%s>' % (
-            n, n, esc(e.value), " checked" if e.checked else "", ev)
-        h = lab + box if e.label_position == "infront" else box + lab
-    elif t == "ACFile":
-        h = lab + '<input type="file" id="%s" name="%s">' % (n, n)
-    elif t == "ACInput":
-        h = lab + '<input type="%s" id="%s" name="%s"%s%s value="%s"%s%s>' % (
-            e.apply, n, n, ' pattern="%s"' % esc(e.pattern) if e.pattern else "",
-            ' placeholder="%s"' % esc(e.placeholder) if e.placeholder else "", esc(e.value),
-            ' style="%s"' % esc(e.style) if e.style else "", ev)
-    elif t == "ACRadio":
-        h = "<label>%s</label>%s" % (esc(e.label), "<br>" if e.arrange == "vertical" else "") \
-            if e.label else ""
-        for i, v in enumerate(e.values):
-            h += '<input type="radio" id="%s_%d" name="%s" value="%s"%s%s><label for="%s_%d">%s</label>%s' % (
-                n, i + 1, n, esc(v), " checked" if e.checked == i + 1 else "", ev, n, i + 1, esc(v),
-                "<br>" if e.arrange == "vertical" else "")
-    elif t == "ACRange":
-        span = '<span class="magnify">%d</span>' % e.value
-        h = lab + (span if e.magnify == "infront" else "") + \
-            '<input type="range" id="%s" name="%s" value="%d" min="%d" max="%d"%s%s%s>' % (
+def _html(elements, fe):
+    """The HTML of the elements, in pieces (fe: the page has event handlers); one
+    generator for them all, so that a page allocates no frame per element."""
+    for e in elements:
+        if not e.enable or e.type == "ACStyle":
+            continue
+        t = e.type
+        n = esc(e.name)
+        ev = ' onchange="_fe(this)"' if fe and e._reactor else ""
+        lab = '<label for="%s">%s</label>' % (n, esc(e.label)) if getattr(e, "label", "") else ""
+        if t == "ACText":
+            tag = "p" if e.posterior == "par" else "div" if e.posterior == "div" else "span"
+            v = e.format % e.value if e.format else e.value
+            yield '<%s id="%s"%s>' % (tag, n, ' style="%s"' % esc(e.style) if e.style else "")
+            yield str(v)
+            yield "</%s>%s" % (tag, "<br>" if e.posterior == "br" else "")
+            continue
+        pre, post = _POSTERIOR.get(e.posterior, ("", ""))
+        yield pre
+        if t == "ACElement":
+            yield str(e.value)
+        elif t == "ACButton":
+            act = "_fe(this)" if fe and e._reactor else e.action
+            yield '<button type="button" id="%s" name="%s" value="%s" onclick="%s">%s</button>' % (
+                n, n, esc(e.value), esc(act), esc(e.value))
+        elif t == "ACCheckbox":
+            box = '<input type="checkbox" id="%s" name="%s" value="%s"%s%s>' % (
+                n, n, esc(e.value), " checked" if e.checked else "", ev)
+            yield lab + box if e.label_position == "infront" else box + lab
+        elif t == "ACFile":
+            yield lab + '<input type="file" id="%s" name="%s">' % (n, n)
+        elif t == "ACInput":
+            yield lab + '<input type="%s" id="%s" name="%s"%s%s value="%s"%s%s>' % (
+                e.apply, n, n, ' pattern="%s"' % esc(e.pattern) if e.pattern else "",
+                ' placeholder="%s"' % esc(e.placeholder) if e.placeholder else "", esc(e.value),
+                ' style="%s"' % esc(e.style) if e.style else "", ev)
+        elif t == "ACRadio":
+            br = "<br>" if e.arrange == "vertical" else ""
+            if e.label:
+                yield "<label>%s</label>%s" % (esc(e.label), br)
+            for i in range(len(e.values)):          # an option at a time, no tuples
+                v = esc(e.values[i])
+                yield '<input type="radio" id="%s_%d" name="%s" value="%s"%s%s>' \
+                      '<label for="%s_%d">%s</label>%s' % (
+                          n, i + 1, n, v, " checked" if e.checked == i + 1 else "", ev, n, i + 1, v, br)
+        elif t == "ACRange":
+            span = '<span class="magnify">%d</span>' % e.value
+            yield lab + (span if e.magnify == "infront" else "")
+            yield '<input type="range" id="%s" name="%s" value="%d" min="%d" max="%d"%s%s%s>' % (
                 n, n, e.value, e.min, e.max, ' step="%d"' % e.step if e.step != 1 else "",
                 ' style="%s"' % esc(e.style) if e.style else "",
-                " oninput=\"_ma(this,'%s')\"" % e.magnify[0] if e.magnify != "void" else "") + \
-            (span if e.magnify == "behind" else "")
-    elif t == "ACSelect":
-        h = lab + '<select id="%s" name="%s"%s>' % (n, n, ev) + "".join(
-            '<option value="%s"%s>%s</option>' % (esc(o), " selected" if e.selected == i + 1 else "",
-                                                 esc(o)) for i, o in enumerate(e.values)) + "</select>"
-    elif t == "ACSubmit":
-        h = '<input type="button" name="%s" value="%s" onclick="_sa(&#39;%s&#39;)">' % (
-            n, esc(e.value), esc(e.uri))
-    else:
-        return ""
-    pre, post = _POSTERIOR.get(e.posterior, ("", ""))
-    return pre + h + post
+                " oninput=\"_ma(this,'%s')\"" % e.magnify[0] if e.magnify != "void" else "")
+            yield span if e.magnify == "behind" else ""
+        elif t == "ACSelect":
+            yield lab + '<select id="%s" name="%s"%s>' % (n, n, ev)
+            for i in range(len(e.values)):
+                o = esc(e.values[i])
+                yield '<option value="%s"%s>%s</option>' % (
+                    o, " selected" if e.selected == i + 1 else "", o)
+            yield "</select>"
+        elif t == "ACSubmit":
+            yield '<input type="button" name="%s" value="%s" onclick="_sa(&#39;%s&#39;)">' % (
+                n, esc(e.value), esc(e.uri))
+        yield post
 
 
 def _render(portal, aux, ahead, later):
@@ -182,9 +192,7 @@ def _render(portal, aux, ahead, later):
     def elements():
         if ahead:
             yield ahead
-        for e in aux.elements:
-            if e.enable and e.type != "ACStyle":
-                yield _html(e, fe)
+        yield from _html(aux.elements, fe)
         if later:
             yield later
     enctype = ' enctype="multipart/form-data"' if any(e.type == "ACFile" for e in aux.elements) else ""

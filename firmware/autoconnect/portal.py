@@ -14,7 +14,7 @@ from time import ticks_diff, ticks_ms
 import network
 from micropython import const
 
-from . import unload, warm_up
+from . import unload, warm_aux, warm_up
 from .config import AutoConnectConfig
 from .response import TEXT, Response
 from .server import _GEN, WebServer
@@ -131,8 +131,7 @@ class AutoConnect:
 
     def join(self, pages):
         """Add custom pages (an AutoConnectAux or a list) to the portal and its menu."""
-        if not self.aux_pages:              # the first: what serves custom pages
-            warm_up(("aux_page", "aux_json", "multipart"))
+        warm_aux()                          # what serves custom pages, once
         for aux in pages if isinstance(pages, (list, tuple)) else (pages,):
             if not aux.uri.startswith("/") or aux.uri.startswith("/_ac"):
                 raise ValueError("page '%s': uri must start with / and not be under /_ac" % aux.uri)
