@@ -83,7 +83,7 @@ def roomy(size):
     return None
 
 
-_AUX = ("aux_page", "aux_json", "multipart")
+_AUX = ("aux_page", "aux_post", "aux_json", "multipart")
 
 
 def warm_aux():

@@ -49,56 +49,14 @@ class AutoConnectElement:
     def __repr__(self):
         return "<%s %s>" % (self.type, self.name)
 
-
-class ACElement(AutoConnectElement):
-    """Raw HTML, emitted as it is."""
-
-
-class ACButton(AutoConnectElement):
-    type = "ACButton"
-    _ARGS = ("value", "action", "posterior")
-    action = ""
-    _DEFAULT_RESPONSE = "innerHTML"
-
-
-class ACCheckbox(AutoConnectElement):
-    type = "ACCheckbox"
-    _ARGS = ("value", "label", "checked", "label_position", "posterior")
-    label = ""
-    checked = False
-    label_position = "behind"
-    posterior = "br"
-    _DEFAULT_RESPONSE = "checked"
-
-
-class ACFile(AutoConnectElement):
-    """A file upload: value becomes the uploaded file's name; mime_type and size too."""
-    type = "ACFile"
-    _ARGS = ("value", "label", "store", "posterior")
-    label = ""
-    store = "fs"
-    posterior = "br"
-    mime_type = ""
-    size = 0
-
-
-class ACInput(AutoConnectElement):
-    type = "ACInput"
-    _ARGS = ("value", "label", "pattern", "placeholder", "posterior", "apply", "style")
-    label = ""
-    pattern = ""
-    placeholder = ""
-    apply = "text"
-    style = ""
-    posterior = "br"
-
     def is_valid(self):
         """Whether value matches pattern as a whole (an empty pattern accepts all)."""
-        if not self.pattern:
+        p = getattr(self, "pattern", "")
+        if not p:
             return True
         import re
         try:
-            m = re.match("(?:%s)$" % _counted(self.pattern), str(self.value))
+            m = re.match("(?:%s)$" % _counted(p), str(self.value))
         except Exception:                       # a pattern this re cannot compile
             return False
         return m is not None
@@ -151,10 +109,18 @@ def _counted(p):
 
 
 class _Choice(AutoConnectElement):
-    """Radio buttons and selects: options in `values`, the 1-based choice in `_at`."""
+    """Radio buttons and selects: options in `values`, the 1-based choice in the
+    attribute named by `_AT` (checked, selected); `options=` sets the options."""
     label = ""
     posterior = "br"
-    _AT: str            # the attribute holding the choice, named by each subclass
+    _AT: str
+
+    def __init__(self, name="", *args, **attrs):
+        self.values = []
+        opts = attrs.pop("options", attrs.pop("option", None))
+        super().__init__(name, *args, **attrs)
+        if opts is not None:
+            self.values = list(opts)
 
     @property
     def value(self):
@@ -170,41 +136,6 @@ class _Choice(AutoConnectElement):
         text = str(text)
         setattr(self, self._AT, self.values.index(text) + 1 if text in self.values else 0)
 
-    def add(self, option):
-        self.values.append(option)
-
-    def empty(self):
-        self.values = []
-        setattr(self, self._AT, 0)
-
-
-class ACRadio(_Choice):
-    type = "ACRadio"
-    _ARGS = ("values", "label", "arrange", "checked", "posterior")
-    _AT = "checked"
-    arrange = "vertical"
-    checked = 0
-
-    def __init__(self, name="", *args, **attrs):
-        self.values = []
-        super().__init__(name, *args, **attrs)
-
-
-class ACSelect(_Choice):
-    type = "ACSelect"
-    _ARGS = ("options", "label", "selected", "posterior")
-    _AT = "selected"
-    selected = 0
-
-    def __init__(self, name="", *args, **attrs):
-        self.values = []
-        if args:
-            args = (list(args[0]),) + args[1:]
-        opts = attrs.pop("options", attrs.pop("option", None))
-        super().__init__(name, *args, **attrs)
-        if opts is not None:
-            self.values = list(opts)
-
     @property
     def options(self):
         return self.values
@@ -213,42 +144,63 @@ class ACSelect(_Choice):
     def options(self, opts):
         self.values = list(opts)
 
+    def add(self, option):
+        self.values.append(option)
 
-class ACRange(AutoConnectElement):
-    type = "ACRange"
-    _ARGS = ("value", "label", "min", "max", "step", "magnify", "posterior", "style")
-    value = 0
-    label = ""
-    min = 0
-    max = 0
-    step = 1
-    magnify = "void"
-    style = ""
-    posterior = "br"
+    def empty(self):
+        self.values = []
+        setattr(self, self._AT, 0)
 
 
-class ACStyle(AutoConnectElement):
-    """CSS added to the page's stylesheet."""
-    type = "ACStyle"
+_NAMES = "ACButton ACCheckbox ACElement ACFile ACInput ACRadio ACRange ACSelect ACStyle ACSubmit ACText"
 
 
-class ACSubmit(AutoConnectElement):
-    """A button posting the page's form (and _acuri) to uri."""
-    type = "ACSubmit"
-    _ARGS = ("value", "uri", "posterior")
-    uri = ""
+def __getattr__(name):
+    """The element classes, each made the first time it is asked for: a type that no
+    page uses takes no memory. ACElement: raw HTML, as it is; ACFile: an upload (value
+    becomes the file's name, with mime_type and size); ACStyle: CSS added to the page's
+    stylesheet; ACSubmit: a button posting the page's form (and _acuri) to uri."""
+    base = AutoConnectElement
+    d: dict = {"type": name}
+    if name == "ACButton":
+        d.update(_ARGS=("value", "action", "posterior"), action="", _DEFAULT_RESPONSE="innerHTML")
+    elif name == "ACCheckbox":
+        d.update(_ARGS=("value", "label", "checked", "label_position", "posterior"), label="",
+                 checked=False, label_position="behind", posterior="br", _DEFAULT_RESPONSE="checked")
+    elif name == "ACFile":
+        d.update(_ARGS=("value", "label", "store", "posterior"), label="", store="fs",
+                 posterior="br", mime_type="", size=0)
+    elif name == "ACInput":
+        d.update(_ARGS=("value", "label", "pattern", "placeholder", "posterior", "apply", "style"),
+                 label="", pattern="", placeholder="", apply="text", style="", posterior="br")
+    elif name == "ACRadio":
+        base = _Choice
+        d.update(_ARGS=("values", "label", "arrange", "checked", "posterior"), _AT="checked",
+                 arrange="vertical", checked=0)
+    elif name == "ACRange":
+        d.update(_ARGS=("value", "label", "min", "max", "step", "magnify", "posterior", "style"),
+                 value=0, label="", min=0, max=0, step=1, magnify="void", style="", posterior="br")
+    elif name == "ACSelect":
+        base = _Choice
+        d.update(_ARGS=("options", "label", "selected", "posterior"), _AT="selected", selected=0)
+    elif name == "ACSubmit":
+        d.update(_ARGS=("value", "uri", "posterior"), uri="")
+    elif name == "ACText":
+        d.update(_ARGS=("value", "style", "format", "posterior"), style="", format="",
+                 _DEFAULT_RESPONSE="innerHTML")
+    elif name not in ("ACElement", "ACStyle"):
+        raise AttributeError(name)
+    cls = globals()[name] = type(name, (base,), d)
+    return cls
 
 
-class ACText(AutoConnectElement):
-    type = "ACText"
-    _ARGS = ("value", "style", "format", "posterior")
-    style = ""
-    format = ""
-    _DEFAULT_RESPONSE = "innerHTML"
-
-
-TYPES = {c.type.lower(): c for c in (ACButton, ACCheckbox, ACElement, ACFile, ACInput, ACRadio,
-                                     ACRange, ACSelect, ACStyle, ACSubmit, ACText)}
+def element_class(kind):
+    """The element class of a type name in any case (AutoConnect's JSON), or None."""
+    t = str(kind).lower()
+    for n in _NAMES.split():
+        if n.lower() == t:
+            return globals().get(n) or __getattr__(n)
+    return None
 
 
 class AutoConnectAux:
@@ -320,7 +272,7 @@ class AutoConnectAux:
 
     def is_valid(self):
         """Whether every ACInput's value matches its pattern."""
-        return all(e.is_valid() for e in self.elements if isinstance(e, ACInput))
+        return all(e.is_valid() for e in self.elements)
 
     def referer(self):
         """The page whose form led here (its posted values already stored), or None."""

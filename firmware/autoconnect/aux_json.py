@@ -2,7 +2,7 @@
 errors naming page, element and key) and saving pages and element values."""
 import json
 
-from .aux import TYPES, AutoConnectAux
+from .aux import AutoConnectAux, element_class
 
 # JSON key -> (Python attribute, kind): s text, i integer, b boolean, l list of text,
 # or a tuple of the allowed words
@@ -76,7 +76,7 @@ def _element(d, errors, page, i, into=None):
         return None
     name = str(name)
     where = "%s, element '%s'" % (page, name)
-    cls = TYPES.get(str(keys.get("type", "")).lower()) if into is None else type(into)
+    cls = element_class(keys.get("type", "")) if into is None else type(into)
     if cls is None:
         errors.append("%s: key 'type': unknown type '%s'" % (where, keys.get("type")))
         return None
@@ -191,7 +191,7 @@ def _to_json(e):
             v = getattr(e, attr)
             d[key] = list(v) if isinstance(v, list) else v
     if e.type in ("ACRadio", "ACSelect"):
-        d.pop("options", None)
+        d.pop("option", None)
         d["option" if e.type == "ACSelect" else "value"] = list(e.values)
         if e.type == "ACSelect":
             d.pop("value", None)

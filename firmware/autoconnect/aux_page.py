@@ -1,12 +1,9 @@
-"""Serving AutoConnectAux pages and /_ac/worker (loaded for the request).
+"""Serving AutoConnectAux pages (loaded for the request).
 
 A request for a page first captures the values posted from the page whose form led
-here (_acuri): checkboxes cleared then set, radios and selects by text, ranges as
-integers, globals copied to same-named elements of other pages, uploads streamed to
-the filesystem or to the page's upload handler. Then the page's handlers run, ahead of
-or after its elements, and the page is rendered element by element."""
-import json
-
+here (_acuri; aux_post.py stores them and streams uploads away). Then the page's
+handlers run, ahead of or after its elements, and the page is rendered element by
+element, in short pieces."""
 from micropython import const
 
 from .page import Labels, esc, page
@@ -18,7 +15,8 @@ _SCOPE_AUX = const(0x0002)
 _POSTERIOR = {"br": ("", "<br>"), "par": ("<p>", "</p>"), "div": ("<div>", "</div>")}
 
 
-def _find(portal, uri):
+def find(portal, uri):
+    """The joined page at uri (as a form posts it), or None."""
     uri = uri.replace("&#47;", "/")
     for p in portal.aux_pages:
         if p.uri == uri:
@@ -26,97 +24,12 @@ def _find(portal, uri):
     return None
 
 
-def _store(e, value):
-    """Put a posted value into an element, as AutoConnect's fetchElement does."""
-    t = e.type
-    if t == "ACRange":
-        try:
-            e.value = int(value)
-        except ValueError:
-            pass
-    elif t in ("ACRadio", "ACSelect"):
-        e.value = value
-    elif t == "ACCheckbox":
-        e.checked = True
-    elif t in ("ACText", "ACElement", "ACButton"):
-        e.value = esc(value)                # shown as HTML: what a client sent stays text
-    elif t != "ACFile":
-        e.value = value
-
-
-def capture(portal, src, args):
-    """Store the posted args into the source page (and the globals of others)."""
-    low = {k.lower(): v for k, v in args.items()}
-    for e in src.elements:
-        n = e.name.lower()
-        if e.type == "ACCheckbox":
-            e.checked = False
-        if n not in low:
-            continue
-        _store(e, low[n])
-        if e.global_:
-            for p in portal.aux_pages:
-                if p is not src:
-                    for o in p.elements:
-                        if o.name.lower() == n:
-                            _store(o, low[n])
-    if src.persist:
-        src.save_element(None, src.persist)
-
-
-async def _upload(portal, aux, part):
-    """Stream one file part to its ACFile's store; returns the element or None."""
-    e = None
-    for p in portal.aux_pages:
-        e = p.get_element(part.name)
-        if e is not None and e.type == "ACFile":
-            break
-        e = None
-    from .file_store import FileSink, safe_name
-    fname = safe_name(part.filename)
-    size = 0
-    handler = aux.upload_handler if e is None or e.store == "extern" else None
-    if e is not None and e.store == "extern" and handler is None:
-        while await part.read():
-            pass
-        return None
-    if handler is not None:
-        ok = handler.open(fname, part.content_type, aux) is not False
-        while True:
-            chunk = await part.read()
-            if not chunk:
-                break
-            if ok:
-                handler.write(chunk)
-            size += len(chunk)
-        handler.close(ok)
-    elif e is not None:
-        sink = FileSink(portal.config.upload_dir, part.filename)
-        try:
-            while True:
-                chunk = await part.read()
-                if not chunk:
-                    break
-                sink.write(chunk)
-                size += len(chunk)
-        except Exception:
-            sink.abort()
-            raise
-        sink.finish()
-    else:
-        while await part.read():
-            pass
-        return None
-    if e is not None:
-        e.value, e.mime_type, e.size = fname, part.content_type, size
-    return e
-
-
 async def _posted(portal, aux, req):
     """The fields of a request (query and form), with uploads streamed away."""
     if req.method != "POST":
         return dict(req.args)
-    return await req.form(4096, lambda part: _upload(portal, aux, part))
+    from .aux_post import upload
+    return await req.form(4096, lambda part: upload(portal, aux, part))
 
 
 def _html(elements, fe):
@@ -203,18 +116,17 @@ def _render(portal, aux, ahead, later):
 
 async def handle(req):
     portal = req.app
-    if req.path == "/_ac/worker":
-        return await _worker(portal, req)
-    aux = _find(portal, req.path)
+    aux = find(portal, req.path)
     if aux is None:
         return Response("Not found", 404, None, TEXT)
-    denied = _deny(portal, req, aux)
+    denied = deny(portal, req, aux)
     if denied:
         return denied
     args = await _posted(portal, aux, req)
-    src = _find(portal, args.get("_acuri", ""))
+    src = find(portal, args.get("_acuri", ""))
     aux._referer = src
     if src is not None:
+        from .aux_post import capture
         capture(portal, src, args)
         portal.where_uri = src.uri
     ahead, later = "", ""
@@ -233,7 +145,7 @@ async def handle(req):
     return res
 
 
-def _deny(portal, req, aux):
+def deny(portal, req, aux):
     """A 401 or 403 Response when the request may not reach this page, else None."""
     if portal.config.auth or aux.auth not in ("", "none"):     # else nothing to check
         from .auth_portal import aux_allows
@@ -243,29 +155,3 @@ def _deny(portal, req, aux):
     if req.method == "POST" and portal.cross_site(req):
         return Response("Forbidden: cross-site request", 403, None, TEXT)
     return None
-
-
-async def _worker(portal, req):
-    """/_ac/worker: an element's event without leaving the page; JSON of what changed."""
-    if req.method != "POST":
-        return Response("invalid interface", 500, None, TEXT)
-    args = await req.form()
-    aux = _find(portal, args.get("_acuri", ""))
-    if aux is None:
-        return Response("No AutoConnectAux - %s" % args.get("_acuri", ""), 500, None, TEXT)
-    denied = _deny(portal, req, aux)
-    if denied:
-        return denied
-    e = aux.get_element(args.get("_on", ""))
-    if e is None or e._reactor is None:
-        return Response("No endpoints with _on:%s" % args.get("_on", ""), 500, None, TEXT)
-    capture(portal, aux, args)
-    e._reactor(e, aux)
-    out = []
-    for x in aux.elements:
-        if x._responses:
-            d = {"id": x.name}
-            d.update(x._responses)
-            out.append(d)
-            x._responses = None
-    return Response(json.dumps(out), 200, None, "application/json")

@@ -40,7 +40,7 @@ _TABLE = ("|/_ac page_stat 100|/_ac/config page_config 101|/_ac/connect page_joi
           "|/_ac/reset page_leave 108|/_ac/status page_stat 100|/_ac/result page_join 0"
           "|/_ac/success page_stat 0|/_ac/fail page_stat 0|/_ac/rollback page_rollback 100"
           "|/_ac/update page_update 200|/_ac/update_act page_update 200"
-          "|/_ac/update_progress - 200|/_ac/update_result - 200|/_ac/worker aux_page -"
+          "|/_ac/update_progress - 200|/_ac/update_result - 200|/_ac/worker aux_post -"
           "|/_ac/ac.css static -|/_ac/ac.js static -|")
 _GET_POST = ("GET", "POST")
 
