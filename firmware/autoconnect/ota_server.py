@@ -30,17 +30,15 @@ class HTTPUpdateServer(Updater):
         self.username, self.password = username, password
         server = getattr(portal, "server", portal)
         server.on(path, self._handle, ("GET", "POST", "OPTIONS"))
-        # An ESP32 loads what an upload needs now, while its heap is in one piece; an
-        # ESP8266 (one page at a time in a small heap) only stores their names now and
-        # loads them for the upload, so that they do not weigh on every page
+        # loaded now, while the heap is in one piece: an update must not fail for want
+        # of a contiguous block to load its code into
+        from . import multipart, ota_job  # noqa: F401
         from .sysinfo import chip
         if chip() == "esp32":
-            from . import multipart, ota_job  # noqa: F401
             from .ota_image import writer
             writer()
         else:
-            from . import warm_up
-            warm_up(("multipart", "ota_job", "bundle"))
+            from . import bundle  # noqa: F401
 
     def _handle(self, req):
         if req.method == "OPTIONS":
