@@ -16,12 +16,8 @@ _POSTERIOR = {"br": ("", "<br>"), "par": ("<p>", "</p>"), "div": ("<div>", "</di
 
 
 def find(portal, uri):
-    """The joined page at uri (as a form posts it), or None."""
-    uri = uri.replace("&#47;", "/")
-    for p in portal.aux_pages:
-        if p.uri == uri:
-            return p
-    return None
+    """The joined page at uri (as a form posts it, "/" maybe as "&#47;"), or None."""
+    return portal.aux(uri.replace("&#47;", "/"))
 
 
 async def _posted(portal, aux, req):
