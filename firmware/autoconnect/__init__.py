@@ -11,41 +11,44 @@ import sys
 # those it does not use: an ESP8266 serves one connection at a time).
 _BUFS = [bytearray(1024) for _ in range(4)]
 
-_CLASSES = {"AutoConnect": "portal", "AutoConnectConfig": "config",
-            "AutoConnectCredential": "credential", "AutoConnectAux": "aux",
-            "AutoConnectElement": "aux"}
+# "|<class> <module>|": one string, where a dict and its keys would each take the heap
+# (a .mpy's constant strings over ten characters, and a constant tuple's items, are
+# objects made when the module loads; short strings are interned names, shared)
+_CLASSES = ("|AutoConnect portal|AutoConnectConfig config|AutoConnectCredential credential"
+            "|AutoConnectAux aux|AutoConnectElement aux|")
 
 
 def __getattr__(name):
     if name[:3] == "AC_":
         from .consts import value
-        unload("autoconnect.consts", force=True)    # used once or twice, at start-up
+        unload(".consts", force=True)      # used once or twice, at start-up
         v = value(name[3:])
         if v is not None:
             return v
     global _PORTAL
-    mod = _CLASSES.get(name) or (name[:2] == "AC" and "aux")
-    if _PORTAL and mod in ("portal", "config", "aux"):
+    i = _CLASSES.find("|%s " % name)
+    mod = _CLASSES[i + len(name) + 2:_CLASSES.find("|", i + 1)] if i >= 0 else (
+        name[:2] == "AC" and "aux")
+    if _PORTAL and mod and mod != "credential":
         warm_up(_PORTAL)                # before the portal's own modules take the heap
-        _PORTAL = ()
+        _PORTAL = ""
     try:
-        if mod:
-            return getattr(__import__("autoconnect." + mod, None, None, (name,)), name)
-        return __import__("autoconnect." + name, None, None, ("_",))   # a submodule
+        m = __import__("autoconnect." + (mod or name), None, None, [name])
     except ImportError:
         raise AttributeError(name)
+    return getattr(m, name) if mod else m       # a class, or a submodule
 
 
 # The portal's modules, then those it loads on demand
-_PORTAL = ("portal", "connect", "credential", "dns", "captive", "auth", "auth_portal", "form",
-           "static", "status", "sysinfo", "page", "page_stat", "page_config", "page_join",
-           "page_saved", "page_leave")
+_PORTAL = ("portal connect credential dns captive auth auth_portal form static status sysinfo"
+           " page page_stat page_config page_join page_saved page_leave")
 
 
 def unload(*names, force=False):
-    """Forget modules loaded for one job (full names), so the GC can take them back,
-    when memory is short (below 48 KB free) or force; otherwise they stay for the next
-    time, since loading them again and again fragments the heap."""
+    """Forget modules loaded for one job (full names, or ".name" for autoconnect.name),
+    so the GC can take them back, when memory is short (below 48 KB free) or force;
+    otherwise they stay for the next time, since loading them again and again
+    fragments the heap."""
     import gc
     if not force:
         if gc.mem_free() > 49152:           # plenty even before collecting: keep them
@@ -55,6 +58,8 @@ def unload(*names, force=False):
             return
     g = globals()
     for name in names:
+        if name[0] == ".":                  # a submodule: ".connect"
+            name = "autoconnect" + name
         sys.modules.pop(name, None)
         if name[:12] == "autoconnect." and name[12:] in g:
             del g[name[12:]]
@@ -83,27 +88,27 @@ def roomy(size):
     return None
 
 
-_AUX = ("aux_page", "aux_post", "aux_json", "multipart")
+_AUX = "aux_page aux_post aux_json multipart"
 
 
 def warm_aux():
     """Warm up what serves custom pages, once: at the first page made or joined."""
     global _AUX
     warm_up(_AUX)
-    _AUX = ()
+    _AUX = ""
 
 
 def warm_up(names):
     """On a small heap (100 KB free or less, where every byte counts): load and drop each
-    module (autoconnect.<name>) that would load later, so that the names they add to the
-    interpreter's string table are stored now, together, while the heap is still in one
-    piece, not later between a page's temporary objects. The table grows in blocks that
+    module (autoconnect.<name>; names separated by spaces) that would load later, so
+    that the names they add to the interpreter's string table are stored now, together,
+    while the heap is still in one piece, not later between a page's temporary objects. The table grows in blocks that
     double in size; the portal's warm-up runs before the portal itself loads, so that the
     largest block (7 KB on a 64 KB heap) finds room."""
     import gc
     if gc.mem_free() > 100000:
         return
-    for name in names:
+    for name in names.split():
         had = list(sys.modules)
         __import__("autoconnect." + name)
         unload(*[m for m in sys.modules if m not in had], force=True)

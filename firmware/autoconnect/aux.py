@@ -14,7 +14,7 @@ class AutoConnectElement:
     """What every element has: name, value, posterior ("none", "br", "par", "div"),
     global_ (posted values copied to same-named elements of other pages) and enable."""
     type = "ACElement"
-    _ARGS = ("value", "posterior")
+    _ARGS = ["value", "posterior"]     # lists: a constant tuple takes an object per item
     posterior = "none"
     value = ""
     global_ = False
@@ -93,7 +93,7 @@ def _counted(p):
             continue
         elif c == "{" and out:
             k = p.find("}", i)
-            lo, _, hi = p[i + 1:k].partition(",") if k > 0 else ("x", "", "")
+            lo, _, hi = p[i + 1:k].partition(",") if k > 0 else ["x", "", ""]
             if lo.isdigit() and (hi.isdigit() or hi == ""):
                 atom = out.pop()
                 rest = atom + "*" if _ and not hi else ("(?:%s)?" % atom) * (int(hi or lo) - int(lo))
@@ -163,32 +163,32 @@ def __getattr__(name):
     base = AutoConnectElement
     d: dict = {"type": name}
     if name == "ACButton":
-        d.update(_ARGS=("value", "action", "posterior"), action="", _DEFAULT_RESPONSE="innerHTML")
+        d.update(_ARGS=["value", "action", "posterior"], action="", _DEFAULT_RESPONSE="innerHTML")
     elif name == "ACCheckbox":
-        d.update(_ARGS=("value", "label", "checked", "label_position", "posterior"), label="",
+        d.update(_ARGS=["value", "label", "checked", "label_position", "posterior"], label="",
                  checked=False, label_position="behind", posterior="br", _DEFAULT_RESPONSE="checked")
     elif name == "ACFile":
-        d.update(_ARGS=("value", "label", "store", "posterior"), label="", store="fs",
+        d.update(_ARGS=["value", "label", "store", "posterior"], label="", store="fs",
                  posterior="br", mime_type="", size=0)
     elif name == "ACInput":
-        d.update(_ARGS=("value", "label", "pattern", "placeholder", "posterior", "apply", "style"),
+        d.update(_ARGS=["value", "label", "pattern", "placeholder", "posterior", "apply", "style"],
                  label="", pattern="", placeholder="", apply="text", style="", posterior="br")
     elif name == "ACRadio":
         base = _Choice
-        d.update(_ARGS=("values", "label", "arrange", "checked", "posterior"), _AT="checked",
+        d.update(_ARGS=["values", "label", "arrange", "checked", "posterior"], _AT="checked",
                  arrange="vertical", checked=0)
     elif name == "ACRange":
-        d.update(_ARGS=("value", "label", "min", "max", "step", "magnify", "posterior", "style"),
+        d.update(_ARGS=["value", "label", "min", "max", "step", "magnify", "posterior", "style"],
                  value=0, label="", min=0, max=0, step=1, magnify="void", style="", posterior="br")
     elif name == "ACSelect":
         base = _Choice
-        d.update(_ARGS=("options", "label", "selected", "posterior"), _AT="selected", selected=0)
+        d.update(_ARGS=["options", "label", "selected", "posterior"], _AT="selected", selected=0)
     elif name == "ACSubmit":
-        d.update(_ARGS=("value", "uri", "posterior"), uri="")
+        d.update(_ARGS=["value", "uri", "posterior"], uri="")
     elif name == "ACText":
-        d.update(_ARGS=("value", "style", "format", "posterior"), style="", format="",
+        d.update(_ARGS=["value", "style", "format", "posterior"], style="", format="",
                  _DEFAULT_RESPONSE="innerHTML")
-    elif name not in ("ACElement", "ACStyle"):
+    elif name != "ACElement" and name != "ACStyle":
         raise AttributeError(name)
     cls = globals()[name] = type(name, (base,), d)
     return cls
@@ -305,4 +305,4 @@ def json_job(fn, *args):
     try:
         return getattr(__import__("autoconnect.aux_json", None, None, ("_",)), fn)(*args)
     finally:
-        unload("autoconnect.aux_json")
+        unload(".aux_json")

@@ -12,7 +12,8 @@ from .response import TEXT, Response
 _AHEAD = const(1)
 _LATER = const(2)
 _SCOPE_AUX = const(0x0002)
-_POSTERIOR = {"br": ("", "<br>"), "par": ("<p>", "</p>"), "div": ("<div>", "</div>")}
+_PRE = {"par": "<p>", "div": "<div>"}          # dicts of short strings: no objects
+_POST = {"br": "<br>", "par": "</p>", "div": "</div>"}
 
 
 def find(portal, uri):
@@ -28,9 +29,12 @@ async def _posted(portal, aux, req):
     return await req.form(4096, lambda part: upload(portal, aux, part))
 
 
-def _html(elements, fe):
-    """The HTML of the elements, in pieces (fe: the page has event handlers); one
-    generator for them all, so that a page allocates no frame per element."""
+def _html(elements, fe, ahead="", later=""):
+    """The HTML of the elements, in pieces (fe: the page has event handlers), between
+    the handlers' texts; one generator for them all, so that a page allocates no frame
+    per element."""
+    if ahead:
+        yield ahead
     for e in elements:
         if not e.enable or e.type == "ACStyle":
             continue
@@ -45,8 +49,7 @@ def _html(elements, fe):
             yield str(v)
             yield "</%s>%s" % (tag, "<br>" if e.posterior == "br" else "")
             continue
-        pre, post = _POSTERIOR.get(e.posterior, ("", ""))
-        yield pre
+        yield _PRE.get(e.posterior, "")
         if t == "ACElement":
             yield str(e.value)
         elif t == "ACButton":
@@ -91,22 +94,18 @@ def _html(elements, fe):
         elif t == "ACSubmit":
             yield '<input type="button" name="%s" value="%s" onclick="_sa(&#39;%s&#39;)">' % (
                 n, esc(e.value), esc(e.uri))
-        yield post
+        yield _POST.get(e.posterior, "")
+    if later:
+        yield later
 
 
 def _render(portal, aux, ahead, later):
     fe = any(e._reactor for e in aux.elements)
     css = "".join(str(e.value) for e in aux.elements if e.type == "ACStyle" and e.enable)
 
-    def elements():
-        if ahead:
-            yield ahead
-        yield from _html(aux.elements, fe)
-        if later:
-            yield later
     enctype = ' enctype="multipart/form-data"' if any(e.type == "ACFile" for e in aux.elements) else ""
-    return page(portal, Labels(portal), aux.title, "aux", {"elements": elements,
-                                                          "enctype": lambda: (enctype,)},
+    return page(portal, Labels(portal), aux.title, "aux",
+                {"elements": _html(aux.elements, fe, ahead, later), "enctype": (enctype,)},
                 extra="<style>%s</style>" % css.replace("</", "<\\/") if css else "")
 
 
@@ -143,7 +142,7 @@ async def handle(req):
 
 def deny(portal, req, aux):
     """A 401 or 403 Response when the request may not reach this page, else None."""
-    if portal.config.auth or aux.auth not in ("", "none"):     # else nothing to check
+    if portal.config.auth or aux.auth and aux.auth != "none":     # else nothing to check
         from .auth_portal import aux_allows
         if not aux_allows(portal, req, aux, _SCOPE_AUX):
             from .auth import challenge

@@ -19,11 +19,11 @@ def _default(name):
         raise AttributeError(name)
     i += len(name) + 2
     v = _DEFAULTS[i:_DEFAULTS.find(";", i)]
-    if name in ("apid", "ticker_on"):
+    if name == "apid" or name == "ticker_on":
         import os
         esp8266 = os.uname().sysname == "esp8266"
         return ("esp8266ap" if esp8266 else "esp32ap") if name == "apid" else int(not esp8266)
-    if v in ("T", "F", "N"):
+    if v == "T" or v == "F" or v == "N":
         return {"T": True, "F": False, "N": None}[v]
     return int(v) if v.lstrip("-").isdigit() else v
 

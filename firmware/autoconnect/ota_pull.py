@@ -37,8 +37,8 @@ class AutoConnectUpdate(Updater):
             portal.server.on(path, page, _ANY if path == _PAGES[2] else ("GET", "POST"))
         import hashlib
         from . import warm_up
-        warm_up(("page_catalog", "catalog", "page_pull", "pull_job", "bundle") +
-                (() if hasattr(hashlib, "md5") else ("md5",)))
+        warm_up("page_catalog catalog page_pull pull_job bundle" +
+                ("" if hasattr(hashlib, "md5") else " md5"))
         return self
 
     def types(self):

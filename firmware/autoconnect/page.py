@@ -8,6 +8,7 @@ from micropython import const
 from . import __version__
 from .portal import WWW
 from .response import Response
+from .server import _GEN
 
 _CONFIGNEW = const(0x01)
 _OPENSSIDS = const(0x02)
@@ -20,13 +21,16 @@ _HEAD = ('<!DOCTYPE html><html><head><meta charset="UTF-8"><meta name="viewport"
          'content="width=device-width,initial-scale=1"><title>')
 
 
+_ENTITY = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;"}
+
+
 def esc(s):
     """s as HTML text or attribute value."""
     if not isinstance(s, str):
         s = str(s)                  # str() of a str would copy it
-    for a, b in (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"), ('"', "&quot;"), ("'", "&#39;")):
-        if a in s:
-            s = s.replace(a, b)
+    for c in "&<>\"'":              # & first
+        if c in s:
+            s = s.replace(c, _ENTITY[c])
     return s
 
 
@@ -72,8 +76,8 @@ def _read(key):
 
 
 def _fill(line, values, lbl):
-    """One template line with {{key}} replaced: callables give pieces of HTML, other
-    values are escaped; UPPER_CASE keys are labels."""
+    """One template line with {{key}} replaced: tuples, generators and what callables
+    return are pieces of HTML, other values are escaped; UPPER_CASE keys are labels."""
     i = 0
     while True:
         j = line.find("{{", i)
@@ -85,7 +89,9 @@ def _fill(line, values, lbl):
         key = line[j + 2:k]
         v = values[key] if key in values else lbl[key]
         if callable(v):
-            yield from v()
+            v = v()
+        if type(v) is tuple or type(v) is _GEN:
+            yield from v
         else:
             yield esc(v)
         i = k + 2
@@ -115,16 +121,19 @@ def _section(name, values, lbl):
 
 def page(portal, lbl, title, section, values, brand=None, menu=True, extra=""):
     """A Response streaming a page: head, menu, a template section, the script."""
-    def gen():
-        yield _HEAD
-        yield esc(lbl[title])
-        yield "</title>%s<link rel=\"stylesheet\" href=\"/_ac/ac.css?v=%s\"></head><body>" \
-              "<div class=\"container\">" % (extra, __version__)
-        if menu:
-            yield from _menu(portal, lbl, brand)
-        yield from _section(section, values, lbl)
-        yield '</div><script src="/_ac/ac.js?v=%s"></script></body></html>' % __version__
-    return Response(gen())
+    return Response(_page(portal, lbl, title, section, values, brand, menu, extra))
+
+
+def _page(portal, lbl, title, section, values, brand, menu, extra):
+    # a generator of its own, not a closure: no cell per argument
+    yield _HEAD
+    yield esc(lbl[title])
+    yield "</title>%s<link rel=\"stylesheet\" href=\"/_ac/ac.css?v=%s\"></head><body>" \
+          "<div class=\"container\">" % (extra, __version__)
+    if menu:
+        yield from _menu(portal, lbl, brand)
+    yield from _section(section, values, lbl)
+    yield '</div><script src="/_ac/ac.js?v=%s"></script></body></html>' % __version__
 
 
 def _menu(portal, lbl, brand):
@@ -133,30 +142,30 @@ def _menu(portal, lbl, brand):
     ssid = portal.sta.config("essid") if portal.sta.isconnected() else "N/A"
     item = '<li class="lb-item"><a href="%s">%s</a></li>'
 
-    def lab(k):
-        return esc(lbl[k].replace("{{CUR_SSID}}", ssid))
+    def lab(k):                     # "MENULABEL_" + k: short keys are interned names
+        return esc(lbl["MENULABEL_" + k].replace("{{CUR_SSID}}", ssid))
     yield ('<header id="lb"><input type="checkbox" class="lb-cb" id="lb-cb"><div class="lb-menu">'
            '<ul class="lb-navigation"><li class="lb-header"><a href="%s" class="lb-brand">%s</a>'
            '<label class="lb-burger" for="lb-cb"><span></span></label></li>'
            % (esc(portal.boot_path()), esc(lbl[brand] if brand else cfg.title)))
     if m & _CONFIGNEW:
-        yield item % ("/_ac/config", lab("MENULABEL_CONFIGNEW"))
+        yield item % ("/_ac/config", lab("CONFIGNEW"))
     if m & _OPENSSIDS:
-        yield item % ("/_ac/open", lab("MENULABEL_OPENSSIDS"))
+        yield item % ("/_ac/open", lab("OPENSSIDS"))
     if m & _DISCONNECT:
         yield ('<li class="lb-item"><form method="post" action="/_ac/disc"><button>%s</button>'
-               '</form></li>' % lab("MENULABEL_DISCONNECT"))
+               '</form></li>' % lab("DISCONNECT"))
     if m & _RESET:
-        yield '<li class="lb-item" id="reset"><a href="#rdlg">%s</a></li>' % lab("MENULABEL_RESET")
+        yield '<li class="lb-item" id="reset"><a href="#rdlg">%s</a></li>' % lab("RESET")
     for aux in portal.aux_pages:
         if aux.menu:
             yield item % (esc(aux.uri), esc(aux.title))
     if m & _UPDATE and (portal.ota or portal.update and portal.sta.isconnected()):
-        yield item % ("/_ac/update", lab("MENULABEL_UPDATE"))
+        yield item % ("/_ac/update", lab("UPDATE"))
     if m & _HOME:
-        yield item % (esc(cfg.home_uri or "/"), lab("MENULABEL_HOME"))
+        yield item % (esc(cfg.home_uri or "/"), lab("HOME"))
     if m & _DEVINFO:
-        yield item % ("/_ac", lab("MENULABEL_DEVINFO"))
+        yield item % ("/_ac", lab("DEVINFO"))
     yield "</ul></div>"
     if m & _RESET:
         yield ('<div class="lap" id="rdlg"><a href="#reset" class="overlap"></a><form method="post" '

@@ -43,6 +43,7 @@ _TABLE = ("|/_ac page_stat 100|/_ac/config page_config 101|/_ac/connect page_joi
           "|/_ac/update_progress - 200|/_ac/update_result - 200|/_ac/worker aux_post -"
           "|/_ac/ac.css static -|/_ac/ac.js static -|")
 _GET_POST = ("GET", "POST")
+_AUX_PAGE = "autoconnect.aux_page"
 
 
 def _entry(path):
@@ -76,7 +77,7 @@ class AutoConnect:
         self.update = None      # an attached AutoConnectUpdate
         self._attach_ota()
         if self.config.ota:
-            warm_up(("page_update", "ota_job"))
+            warm_up("page_update ota_job")
         # page.py stays: loaded again for each page, it would land between that page's
         # temporary objects
         from . import page  # noqa: F401
@@ -139,8 +140,8 @@ class AutoConnect:
             aux.portal = self
             self.aux_pages.append(aux)
             route = self.server.routes.get(aux.uri)
-            if route is None or route[0] == "autoconnect.aux_page":
-                self.server.on(aux.uri, "autoconnect.aux_page", ("GET", "POST"))
+            if route is None or route[0] == _AUX_PAGE:
+                self.server.on(aux.uri, _AUX_PAGE, _GET_POST)
             # else the application's own handler (e.g. HTTPUpdateServer) keeps the URI
             # and the page only adds its menu item, as in AutoConnect's WebUpdate example
             if aux.persist:
@@ -217,7 +218,7 @@ class AutoConnect:
         res = getattr(connect, name)(self, *args)
         if type(res) is _GEN:
             res = await res  # type: ignore[misc]  # mypy takes _GEN for None
-        unload("autoconnect.connect", "autoconnect.credential", "autoconnect.dns")
+        unload(".connect", ".credential", ".dns")
         return res
 
     async def _portal_wait(self):
@@ -261,7 +262,7 @@ class AutoConnect:
         from .ota import confirm
         confirm()                           # running and serving: keep this image
         if not had:                         # loaded for this alone: not kept
-            unload("autoconnect.ota", force=True)
+            unload(".ota", force=True)
         while True:
             await asyncio.sleep_ms(_TICK_MS)
             try:
@@ -351,7 +352,7 @@ class AutoConnect:
         if self.status_bits & _CAPTIVEPORTAL:
             from .captive import answer
             res = answer(self, req)
-            unload("autoconnect.captive")
+            unload(".captive")
             if res:
                 self.seen = ticks_ms()
                 return res

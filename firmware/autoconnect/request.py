@@ -14,6 +14,8 @@ MAX_HEADERS = 32
 MAX_HEADER_BYTES = 4096
 _TCHAR = b"!#$%&'*+-.^_`|~0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 _HEX = b"0123456789abcdefABCDEF"
+_CL = "content-length"
+_TE = "transfer-encoding"
 
 
 class HTTPError(Exception):
@@ -125,7 +127,7 @@ class Request:
         parts = line.split(b" ")
         if len(parts) != 3 or not parts[0] or parts[0].strip(_TCHAR) or not parts[1]:
             raise HTTPError(400, "bad request line")
-        if parts[2] not in (b"HTTP/1.1", b"HTTP/1.0"):
+        if parts[2] != b"HTTP/1.1" and parts[2] != b"HTTP/1.0":
             raise HTTPError(505 if parts[2].startswith(b"HTTP/") else 400, "bad version")
         h = {}
         total = 0
@@ -144,7 +146,7 @@ class Request:
                 k = str(k, "utf-8").lower()
                 v = str(v.strip(), "utf-8")
                 if k in h:
-                    if k in ("content-length", "transfer-encoding", "host"):
+                    if k == _CL or k == _TE or k == "host":
                         raise HTTPError(400, "duplicate " + k)
                     v = h[k] + ", " + v
                 h[k] = v
@@ -165,7 +167,7 @@ class Request:
         self._seen = self._done = self.chunked = False
         self._left = 0
         self._continue = h.get("expect", "").lower() == "100-continue"
-        te, cl = h.get("transfer-encoding"), h.get("content-length")
+        te, cl = h.get(_TE), h.get(_CL)
         if te is not None:
             if cl is not None:
                 raise HTTPError(400, "both Content-Length and Transfer-Encoding")

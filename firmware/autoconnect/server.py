@@ -216,7 +216,7 @@ class WebServer:
         if isinstance(handler, str):
             had = list(sys.modules)
             try:
-                res = __import__(handler, None, None, ("_",)).handle(req)
+                res = __import__(handler, None, None, [handler]).handle(req)
                 if type(res) is _GEN:
                     res = await res  # type: ignore[misc]  # mypy takes _GEN for None
             finally:                        # what the handler loaded goes again
