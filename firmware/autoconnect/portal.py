@@ -133,6 +133,7 @@ class AutoConnect:
     def join(self, pages):
         """Add custom pages (an AutoConnectAux or a list) to the portal and its menu."""
         warm_aux()                          # what serves custom pages, once
+        from . import aux_page  # noqa: F401
         for aux in pages if isinstance(pages, (list, tuple)) else (pages,):
             if not aux.uri.startswith("/") or aux.uri.startswith("/_ac"):
                 raise ValueError("page '%s': uri must start with / and not be under /_ac" % aux.uri)
