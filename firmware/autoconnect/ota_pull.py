@@ -7,9 +7,13 @@ import asyncio
 
 from .ota import OTAError, Updater
 
-IDLE, PROGRESS, SUCCESS, NOAVAIL, FAIL, RESET = 0, 1, 2, 3, 4, 5
-_PAGES = ("/_ac/update", "/_ac/update_act", "/_ac/update_progress", "/_ac/update_result")
-_ANY = ("GET", "POST", "PUT", "DELETE", "PATCH", "OPTIONS")
+# one statement each, and lists, not constant tuples (in a .mpy, an object per item)
+IDLE = 0
+PROGRESS = 1
+SUCCESS = 2
+NOAVAIL = 3
+FAIL = 4
+RESET = 5
 
 
 class AutoConnectUpdate(Updater):
@@ -32,9 +36,12 @@ class AutoConnectUpdate(Updater):
             raise ValueError("AC_OTA_BUILTIN and AutoConnectUpdate both own /_ac/update")
         self.portal = portal
         portal.update = self
-        for path in _PAGES:                 # the progress protocol answers every method
-            page = "autoconnect.page_catalog" if path == _PAGES[0] else "autoconnect.page_pull"
-            portal.server.on(path, page, _ANY if path == _PAGES[2] else ("GET", "POST"))
+        on, pull, get_post = portal.server.on, "autoconnect.page_pull", ["GET", "POST"]
+        on("/_ac/update", "autoconnect.page_catalog", get_post)
+        on("/_ac/update_act", pull, get_post)
+        on("/_ac/update_progress", pull,           # the progress protocol: every method
+           ["GET", "POST", "PUT", "DELETE", "PATCH", "OPTIONS"])
+        on("/_ac/update_result", pull, get_post)
         import hashlib
         from . import warm_up
         warm_up("page_catalog catalog page_pull pull_job bundle" +
@@ -44,7 +51,7 @@ class AutoConnectUpdate(Updater):
     def types(self):
         """The catalog entry types this board can install."""
         from .sysinfo import chip
-        return ("bin", "bundle") if chip() == "esp32" else ("bundle",)
+        return ["bin", "bundle"] if chip() == "esp32" else ["bundle"]
 
     def progress(self, amount, size):
         self.amount, self.size = amount, size

@@ -29,7 +29,7 @@ class HTTPUpdateServer(Updater):
         self.path = path
         self.username, self.password = username, password
         server = getattr(portal, "server", portal)
-        server.on(path, self._handle, ("GET", "POST", "OPTIONS"))
+        server.on(path, self._handle, ["GET", "POST", "OPTIONS"])
         # loaded now, while the heap is in one piece: an update must not fail for want
         # of a contiguous block to load its code into
         from . import multipart, ota_job  # noqa: F401
