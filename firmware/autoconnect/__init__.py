@@ -102,9 +102,9 @@ def warm_up(names):
     """On a small heap (100 KB free or less, where every byte counts): load and drop each
     module (autoconnect.<name>; names separated by spaces) that would load later, so
     that the names they add to the interpreter's string table are stored now, together,
-    while the heap is still in one piece, not later between a page's temporary objects. The table grows in blocks that
-    double in size; the portal's warm-up runs before the portal itself loads, so that the
-    largest block (7 KB on a 64 KB heap) finds room."""
+    while the heap is still in one piece, not later between a page's temporary objects.
+    The table grows in blocks that double in size; the portal's warm-up runs before the
+    portal itself loads, so that the largest block (7 KB on a 64 KB heap) finds room."""
     import gc
     if gc.mem_free() > 100000:
         return

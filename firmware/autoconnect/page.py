@@ -77,7 +77,7 @@ def _read(key):
 
 def _fill(line, values, lbl):
     """One template line with {{key}} replaced: tuples, generators and what callables
-    return are pieces of HTML, other values are escaped; UPPER_CASE keys are labels."""
+    return give pieces of HTML, other values are escaped; UPPER_CASE keys are labels."""
     i = 0
     while True:
         j = line.find("{{", i)
@@ -89,9 +89,9 @@ def _fill(line, values, lbl):
         key = line[j + 2:k]
         v = values[key] if key in values else lbl[key]
         if callable(v):
-            v = v()
-        if type(v) is tuple or type(v) is _GEN:
-            yield from v
+            yield from v()
+        elif type(v) is tuple or type(v) is _GEN:
+            yield from v  # type: ignore[misc]  # mypy takes _GEN for None
         else:
             yield esc(v)
         i = k + 2
