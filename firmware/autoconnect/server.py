@@ -169,6 +169,8 @@ class WebServer:
                     break
                 c.busy = True
                 served += 1
+                if gc.mem_free() < 32768:   # a small heap: each request from a tidy one
+                    gc.collect()
                 conn = c.headers.get("connection", "").lower()
                 keep = served < self.keepalive_max and (
                     conn == "keep-alive" if c.version == "HTTP/1.0" else conn != "close")
