@@ -3,7 +3,7 @@ renders every built-in page, its own pages and both update pages; the portal alo
 renders its pages.
 
 TARGETS.md asks for --heap 64K. The portal alone meets it with the library in ROMFS (as
-on a FLASH_2M_ROMFS board; it needs about 58K). The example needs about 88K there
+on a FLASH_2M_ROMFS board; it needs about 58K). The example needs about 84K there
 and about 124K with the library in /lib (README, Memory), so its tests pin 96K and
 136K: they catch any growth while the diet that brings it to 64K is pending."""
 import pytest
