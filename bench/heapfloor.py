@@ -207,8 +207,8 @@ def missed(ex, rom, split):
             "`begin()` (statement by statement above): the `autoconnect` import brings the "
             "portal, configuration and custom-page classes with the HTTP core they use, and "
             "the four 1 KB connection buffers it allocates first; `HTTPUpdateServer.setup()` "
-            "loads the multipart parser and the update writer up front, so that an update never "
-            "lacks a contiguous block later; the custom pages are parsed from AutoConnect's JSON "
+            "warms up the multipart parser and the update writer (an ESP8266 loads them for "
+            "each upload); the custom pages are parsed from AutoConnect's JSON "
             "into element objects (an element type's class is made when a page first uses it). "
             "The rest of the floor (%.0f KB) is the running portal (DNS "
             "server, scan results, a page's module while it renders) and an update's working "
@@ -216,5 +216,5 @@ def missed(ex, rom, split):
             "64-bit port's objects are about twice a 32-bit board's (README, Memory), so a real "
             "ESP8266 needs less than these figures, but the target is set on the simulator. "
             "Left, as the README says: the resident code and the interpreter's table of names "
-            "must shrink by about a fifth (ROMFS) more."
+            "must shrink by about a third (ROMFS) more."
             % (floor, _kb(rom), total / K, ((ex or 0) - total) / K))

@@ -30,15 +30,18 @@ class HTTPUpdateServer(Updater):
         self.username, self.password = username, password
         server = getattr(portal, "server", portal)
         server.on(path, self._handle, ["GET", "POST", "OPTIONS"])
-        # loaded now, while the heap is in one piece: an update must not fail for want
-        # of a contiguous block to load its code into
-        from . import multipart, ota_job  # noqa: F401
+        # An ESP32 loads what an upload needs now, while its heap is in one piece; an
+        # ESP8266 (one page at a time in a small heap, collected before each request)
+        # only stores their names now and loads them for the upload, so that they do
+        # not weigh on every page
         from .sysinfo import chip
         if chip() == "esp32":
+            from . import multipart, ota_job  # noqa: F401
             from .ota_image import writer
             writer()
         else:
-            from . import bundle  # noqa: F401
+            from . import warm_up
+            warm_up("multipart ota_job bundle")
 
     def _handle(self, req):
         if req.method == "OPTIONS":
