@@ -51,18 +51,17 @@ class Labels:
     while over 64 KB are free, what is read is kept for the next pages)."""
 
     def __init__(self, portal):
-        self._got = dict(portal.config.labels or {})
+        self._app = portal.config.labels or {}      # the application's, read only
         self.keep = gc.mem_free() > 65536
 
     def __getitem__(self, key):
-        v = self._got.get(key)
+        v = self._app.get(key)
         if v is None:
             v = _KEPT.get(key)
             if v is None:
-                v = _read(key)
+                v = _read(key)              # a small heap keeps no label past its use
                 if self.keep:
                     _KEPT[key] = v
-            self._got[key] = v
         return v
 
 
