@@ -57,7 +57,7 @@ async def upload(portal, aux, part):
     fname = safe_name(part.filename)
     size = 0
     handler = aux.upload_handler if e is None or e.store == "extern" else None
-    if e is not None and e.store == "extern" and handler is None:
+    if handler is None and (e is None or e.store == "extern"):     # nowhere to go
         while await part.read():
             pass
         return None
@@ -71,7 +71,7 @@ async def upload(portal, aux, part):
                 handler.write(chunk)
             size += len(chunk)
         handler.close(ok)
-    elif e is not None:
+    else:                                   # an ACFile storing to the filesystem
         sink = FileSink(portal.config.upload_dir, part.filename)
         try:
             while True:
@@ -84,10 +84,6 @@ async def upload(portal, aux, part):
             sink.abort()
             raise
         sink.finish()
-    else:
-        while await part.read():
-            pass
-        return None
     if e is not None:
         e.value, e.mime_type, e.size = fname, part.content_type, size
     return e

@@ -133,6 +133,8 @@ class AutoConnect:
     def join(self, pages):
         """Add custom pages (an AutoConnectAux or a list) to the portal and its menu."""
         warm_aux()                          # what serves custom pages, once
+        # aux_page stays from now on: loaded for each request, its objects would land
+        # between the request's own and leave a small heap in pieces
         from . import aux_page  # noqa: F401
         for aux in pages if isinstance(pages, (list, tuple)) else (pages,):
             if not aux.uri.startswith("/") or aux.uri.startswith("/_ac"):
