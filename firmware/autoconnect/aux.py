@@ -300,9 +300,24 @@ class AutoConnectAux:
 
 
 def json_job(fn, *args):
-    """Run fn of aux_json (loaded for the job; dropped after it when memory is short)."""
+    """Run fn(room, *args) of aux_json (loaded for the job; dropped after it when memory
+    is short). On a small heap (100 KB free or less), a load first sets room aside, at
+    the bottom of the free memory, and frees it once the JSON is parsed: the page's
+    objects fill it, while the module and the parsed JSON lie above. When these go,
+    the free memory above the page is one block, not holes between its objects."""
     from . import unload
+    import gc
+    gc.collect()
+    room = []
+    n = 8192 if fn[:4] == "load" and gc.mem_free() <= 100000 else 0
+    while n >= 512:
+        try:
+            room.append(bytearray(n))
+            break
+        except MemoryError:
+            n //= 2
     try:
-        return getattr(__import__("autoconnect.aux_json", None, None, ("_",)), fn)(*args)
+        return getattr(__import__("autoconnect.aux_json", None, None, ("_",)), fn)(room, *args)
     finally:
+        room.clear()
         unload(".aux_json")

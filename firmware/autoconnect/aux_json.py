@@ -1,5 +1,6 @@
 """AutoConnect's page JSON: loading it (with the value conversions ArduinoJson makes,
 errors naming page, element and key) and saving pages and element values."""
+import gc
 import json
 
 from .aux import AutoConnectAux, element_class
@@ -22,25 +23,40 @@ _KEYS = {
 _PAGE_BOOLS = ("menu", "response", "cors")
 
 
-def _parse(src):
-    """JSON text, or the name of a file holding it, as Python objects."""
+def _parse(src, room):
+    """JSON text, or the name of a file holding it, as Python objects; then the room
+    aux.json_job set aside is freed."""
     try:
         if src.lstrip()[:1] in ("{", "["):
-            return json.loads(src)
-        with open(src) as f:
-            return json.load(f)
+            d = json.loads(src)
+        else:
+            with open(src) as f:
+                d = json.load(f)
     except OSError as e:
         raise ValueError("cannot read %s: %s" % (src, e))
     except ValueError as e:
         raise ValueError("invalid JSON: %s" % e)
+    room.clear()
+    _tidy()
+    return d
+
+
+def _tidy():
+    """On a small heap, free the garbage so far, so that the page's objects made next
+    fill the lowest free memory."""
+    if gc.mem_free() <= 100000:
+        gc.collect()
 
 
 def _convert(v, kind):
-    """v as ArduinoJson would read it for kind; ValueError when it cannot."""
+    """v as ArduinoJson would read it for kind; ValueError when it cannot. Text is
+    copied: made now, among the page's objects, not left among the parsed JSON's."""
     if kind == "s":
         if isinstance(v, bool):
             return "true" if v else "false"
-        if isinstance(v, (str, int, float)):
+        if isinstance(v, str):
+            return v[:]
+        if isinstance(v, (int, float)):
             return str(v)
     elif kind == "i":
         if isinstance(v, bool):
@@ -74,7 +90,7 @@ def _element(d, errors, page, i, into=None):
     if name is None or isinstance(name, (dict, list)) or name == "":
         errors.append("%s: key 'name' is missing" % where)
         return None
-    name = str(name)
+    name = str(name)[:]
     where = "%s, element '%s'" % (page, name)
     cls = element_class(keys.get("type", "")) if into is None else type(into)
     if cls is None:
@@ -127,13 +143,14 @@ def _page_into(aux, d, errors, where):
         elements = []
     aux.elements = []
     for i, d in enumerate(elements):
+        _tidy()
         e = _element(d, errors, where, i + 1)
         if e is not None:
             aux.elements.append(e)
 
 
-def load_page(aux, src):
-    d = _parse(src)
+def load_page(room, aux, src):
+    d = _parse(src, room)
     if not isinstance(d, dict):
         raise ValueError("page: the JSON is not an object")
     errors = []
@@ -142,10 +159,10 @@ def load_page(aux, src):
         raise ValueError("; ".join(errors))
 
 
-def load_pages(portal, src):
+def load_pages(room, portal, src):
     """AutoConnect.load(): one page or an array of pages, each on its own; the good ones
     are joined, then one ValueError names every problem of the bad ones."""
-    d = _parse(src)
+    d = _parse(src, room)
     errors = []
     for i, p in enumerate(d if isinstance(d, list) else [d]):
         where = "page #%d" % (i + 1)
@@ -159,20 +176,22 @@ def load_pages(portal, src):
         if mine:
             errors += mine
         else:
+            _tidy()
             portal.join(aux)
     if errors:
         raise ValueError("; ".join(errors))
 
 
-def load_elements(aux, src, names=None):
+def load_elements(room, aux, src, names=None):
     """Create or update elements by name from an element or an array of them."""
-    d = _parse(src)
+    d = _parse(src, room)
     if isinstance(d, dict) and "element" in d:
         d = d["element"]
     errors = []
     wanted = None if names is None else [n.lower() for n in
                                           ([names] if isinstance(names, str) else names)]
     for i, item in enumerate(d if isinstance(d, list) else [d]):
+        _tidy()
         name = str(item.get("name", "")) if isinstance(item, dict) else ""
         if wanted is not None and name.lower() not in wanted:
             continue
@@ -200,7 +219,7 @@ def _to_json(e):
     return d
 
 
-def save(aux, names=None, path=None):
+def save(room, aux, names=None, path=None):
     if names is None:
         out = {"title": aux.title, "uri": aux.uri, "menu": aux.menu, "response": aux.response,
                "cors": aux.cors, "auth": aux.auth, "element": [_to_json(e) for e in aux.elements]}
