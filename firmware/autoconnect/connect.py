@@ -193,6 +193,10 @@ async def portal_join(portal, entry, stored):
             store.touch(entry["ssid"], entry.get("bssid") or None)
     elif policy == _SAVE_ALWAYS or policy == _SAVE_AUTO and ok:
         store.save(entry)
+    # A finished task still holds its coroutine, whose locals hold the credential store
+    # and, through its functions, this module: let them go
+    if portal.join_task is asyncio.current_task():
+        portal.join_task = None
 
 
 def start_join(portal, entry, stored):
