@@ -54,7 +54,8 @@ async def _progress(req, agent):
         if st != IDLE or not agent.bin:
             return _text("invalid sequence", 500)
         agent.ended = None
-        asyncio.create_task(_run(agent))
+        import sys
+        asyncio.create_task(_run(agent, sys.modules[__name__]))
         agent.state = PROGRESS
         return _text("")
     if op == "#r":
@@ -68,11 +69,19 @@ async def _progress(req, agent):
     return _text("invalid operation", 500)
 
 
-async def _run(agent):
+async def _run(agent, me):
+    """The job. This module stays loaded while it runs: the browser polls the progress
+    meanwhile, and loading the module again for each poll (while the job holds this
+    copy) would take a small heap's last room."""
+    import sys
+    sys.modules[__name__] = me
     try:
         await agent.run(agent.bin)
     except OTAError:
         pass                                # kept in agent.result for the result page
+    finally:
+        from . import unload
+        unload(__name__)
 
 
 def _text(body, status=200):
