@@ -2,6 +2,7 @@
 (the progress page), /_ac/update_progress (AutoConnect's polling protocol) and
 /_ac/update_result. Loaded for the request."""
 import asyncio
+import sys
 
 from .ota import OTAError
 from .ota_pull import FAIL, IDLE, NOAVAIL, PROGRESS, RESET, SUCCESS
@@ -54,7 +55,6 @@ async def _progress(req, agent):
         if st != IDLE or not agent.bin:
             return _text("invalid sequence", 500)
         agent.ended = None
-        import sys
         asyncio.create_task(_run(agent, sys.modules[__name__]))
         agent.state = PROGRESS
         return _text("")
@@ -73,7 +73,6 @@ async def _run(agent, me):
     """The job. This module stays loaded while it runs: the browser polls the progress
     meanwhile, and loading the module again for each poll (while the job holds this
     copy) would take a small heap's last room."""
-    import sys
     sys.modules[__name__] = me
     try:
         await agent.run(agent.bin)
