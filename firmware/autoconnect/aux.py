@@ -307,9 +307,11 @@ def json_job(fn, *args):
     the free memory above the page is one block, not holes between its objects."""
     from . import unload
     import gc
-    gc.collect()
     room = []
-    n = 8192 if fn[:4] == "load" and gc.mem_free() <= 100000 else 0
+    n = 0
+    if fn[:4] == "load" and gc.mem_free() <= 100000:
+        gc.collect()                        # so that the room lies as low as it can
+        n = 8192
     while n >= 512:
         try:
             room.append(bytearray(n))

@@ -191,10 +191,10 @@ def load_elements(room, aux, src, names=None):
     wanted = None if names is None else [n.lower() for n in
                                           ([names] if isinstance(names, str) else names)]
     for i, item in enumerate(d if isinstance(d, list) else [d]):
-        _tidy()
         name = str(item.get("name", "")) if isinstance(item, dict) else ""
         if wanted is not None and name.lower() not in wanted:
             continue
+        _tidy()
         old = aux.get_element(name) if name else None
         e = _element(item, errors, "page '%s'" % aux.uri, i + 1, old)
         if e is not None and old is None:

@@ -181,22 +181,24 @@ async def rejoin(portal):
 async def portal_join(portal, entry, stored):
     """The join a portal page asked for; saves the network as auto_save says (a saved
     network only becomes the most recent)."""
-    await asyncio.sleep_ms(200)                     # let the "connecting" page go out first
-    hit = match(portal, entry, portal.scan_cache or ())
-    ok = await join(portal, entry, portal.config.begin_timeout, hit and hit[1])
-    if ok and hit:
-        entry["bssid"] = _mac(hit[1])
-    policy = portal.config.auto_save
-    store = portal.credential()
-    if stored:
-        if ok:
-            store.touch(entry["ssid"], entry.get("bssid") or None)
-    elif policy == _SAVE_ALWAYS or policy == _SAVE_AUTO and ok:
-        store.save(entry)
-    # A finished task still holds its coroutine, whose locals hold the credential store
-    # and, through its functions, this module: let them go
-    if portal.join_task is asyncio.current_task():
-        portal.join_task = None
+    try:
+        await asyncio.sleep_ms(200)                 # let the "connecting" page go out first
+        hit = match(portal, entry, portal.scan_cache or ())
+        ok = await join(portal, entry, portal.config.begin_timeout, hit and hit[1])
+        if ok and hit:
+            entry["bssid"] = _mac(hit[1])
+        policy = portal.config.auto_save
+        store = portal.credential()
+        if stored:
+            if ok:
+                store.touch(entry["ssid"], entry.get("bssid") or None)
+        elif policy == _SAVE_ALWAYS or policy == _SAVE_AUTO and ok:
+            store.save(entry)
+    finally:
+        # a finished task still holds its coroutine, whose locals hold the credential
+        # store and, through its functions, this module: let them go, however it ended
+        if portal.join_task is asyncio.current_task():
+            portal.join_task = None
 
 
 def start_join(portal, entry, stored):
