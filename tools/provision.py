@@ -4,15 +4,18 @@ reset the board so that its application joins it.
 
 The board's own library writes the store (AutoConnectCredential, the code that reads it
 at boot), so the format is always the one the board expects; on a board without the
-library, firmware/autoconnect/credential.py is sent along and run from RAM."""
+library, firmware/autoconnect/credential.py (with cred_file.py, which it imports) is
+sent along and run from RAM."""
 import argparse
 import json
+import re
 import sys
 
 from tools.device import Board, BoardError
 from tools.layout import FIRMWARE
 
 CREDENTIAL = FIRMWARE / "autoconnect" / "credential.py"
+CRED_FILE = FIRMWARE / "autoconnect" / "cred_file.py"
 IMPORT = """try:
     from autoconnect.credential import AutoConnectCredential
     print('installed')
@@ -40,11 +43,21 @@ def password_arg(text):
     return text
 
 
+def standalone():
+    """credential.py as one script: cred_file.py first, then credential.py, its
+    `from .cred_file import x as y` lines made into `y = x`."""
+    lines = []
+    for line in CREDENTIAL.read_text().splitlines():
+        m = re.fullmatch(r"from \.cred_file import (\w+)(?: as (\w+))?", line)
+        lines.append(f"{m[2] or m[1]} = {m[1]}" if m else line)
+    return CRED_FILE.read_text() + "\n" + "\n".join(lines) + "\n"
+
+
 def provision(board, store, ssid, password):
     """Save the network; the SSIDs in the store afterwards, most recent first."""
     if board.exec(IMPORT).strip() == "missing":
         print("the board has no autoconnect library: using firmware/autoconnect/credential.py")
-        board.exec(CREDENTIAL.read_text())
+        board.exec(standalone())
     out = board.exec(SAVE % {"store": store, "ssid": ssid, "password": password})
     *notes, last = out.strip().splitlines()
     for line in notes:

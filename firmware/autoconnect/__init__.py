@@ -7,9 +7,12 @@ __version__ = "0.2.0"
 import sys
 
 # Connection buffers, allocated before any other module loads (and fragments the heap):
-# four of the web server's 1 KB ones (it allocates any more when it starts, and frees
-# those it does not use: an ESP8266 serves one connection at a time).
-_BUFS = [bytearray(1024) for _ in range(4)]
+# the web server's 1 KB ones, four (it allocates any more when it starts, and frees
+# those it does not use), one on an ESP8266, which serves one connection at a time.
+_os = __import__("os")                  # (the unix port's os has no uname())
+_BUFS = [bytearray(1024) for _ in range(
+    1 if hasattr(_os, "uname") and _os.uname()[0] == "esp8266" else 4)]
+del _os
 
 # "|<class> <module>|": one string, where a dict and its keys would each take the heap
 # (a .mpy's constant strings over ten characters, and a constant tuple's items, are
@@ -40,8 +43,8 @@ def __getattr__(name):
 
 
 # The portal's modules, then those it loads on demand
-_PORTAL = ("portal connect credential dns captive auth auth_portal form static status sysinfo"
-           " page page_stat page_config page_join page_saved page_leave")
+_PORTAL = ("portal portal_api connect scan credential cred_file dns captive auth auth_portal"
+           " form static status sysinfo page page_stat page_config page_join page_saved page_leave")
 
 
 def unload(*names, force=False):
@@ -88,7 +91,7 @@ def roomy(size):
     return None
 
 
-_AUX = "aux_page aux_post aux_json multipart"
+_AUX = "aux_page aux_post aux_json multipart aux_choice pattern"
 
 
 def warm_aux():

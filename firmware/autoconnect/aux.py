@@ -54,102 +54,8 @@ class AutoConnectElement:
         p = getattr(self, "pattern", "")
         if not p:
             return True
-        import re
-        try:
-            m = re.match("(?:%s)$" % _counted(p), str(self.value))
-        except Exception:                       # a pattern this re cannot compile
-            return False
-        return m is not None
-
-
-def _counted(p):
-    """p with counted repetitions (x{2}, x{1,3}, x{2,}) written out, which
-    MicroPython's re lacks."""
-    if "{" not in p:
-        return p
-    out = []
-    i, n = 0, len(p)
-    while i < n:
-        c = p[i]
-        j = i + 1
-        if c == "\\":
-            j = i + 2
-        elif c == "[":
-            j = i + 2 if p[i + 1:i + 2] == "^" else i + 1
-            j += p[j:j + 1] == "]"
-            while j < n and p[j] != "]":
-                j += 2 if p[j] == "\\" else 1
-            j += 1
-        elif c == "(":
-            depth = 0
-            while j <= n:
-                ch = p[j - 1]
-                depth += (ch == "(") - (ch == ")")
-                if depth == 0:
-                    break
-                j += 2 if ch == "\\" else 1
-            out.append("(" + _counted(p[i + 1:j - 1]) + ")")
-            i = j
-            continue
-        elif c == "{" and out:
-            k = p.find("}", i)
-            lo, _, hi = p[i + 1:k].partition(",") if k > 0 else ["x", "", ""]
-            if lo.isdigit() and (hi.isdigit() or hi == ""):
-                atom = out.pop()
-                rest = atom + "*" if _ and not hi else ("(?:%s)?" % atom) * (int(hi or lo) - int(lo))
-                out.append(atom * int(lo) + rest)
-                i = k + 1
-                continue
-            out.append("\\{")
-            i += 1
-            continue
-        out.append(p[i:j])
-        i = j
-    return "".join(out)
-
-
-class _Choice(AutoConnectElement):
-    """Radio buttons and selects: options in `values`, the 1-based choice in the
-    attribute named by `_AT` (checked, selected); `options=` sets the options."""
-    label = ""
-    posterior = "br"
-    _AT: str
-
-    def __init__(self, name="", *args, **attrs):
-        self.values = []
-        opts = attrs.pop("options", attrs.pop("option", None))
-        super().__init__(name, *args, **attrs)
-        if opts is not None:
-            self.values = list(opts)
-
-    @property
-    def value(self):
-        i = getattr(self, self._AT)
-        return self.values[i - 1] if 0 < i <= len(self.values) else ""
-
-    @value.setter
-    def value(self, text):
-        """Choose the option with this text (or a list: the options themselves)."""
-        if isinstance(text, (list, tuple)):
-            self.values = list(text)
-            return
-        text = str(text)
-        setattr(self, self._AT, self.values.index(text) + 1 if text in self.values else 0)
-
-    @property
-    def options(self):
-        return self.values
-
-    @options.setter
-    def options(self, opts):
-        self.values = list(opts)
-
-    def add(self, option):
-        self.values.append(option)
-
-    def empty(self):
-        self.values = []
-        setattr(self, self._AT, 0)
+        from .pattern import matches
+        return matches(p, str(self.value))
 
 
 _NAMES = "ACButton ACCheckbox ACElement ACFile ACInput ACRadio ACRange ACSelect ACStyle ACSubmit ACText"
@@ -174,14 +80,14 @@ def __getattr__(name):
         d.update(_ARGS=["value", "label", "pattern", "placeholder", "posterior", "apply", "style"],
                  label="", pattern="", placeholder="", apply="text", style="", posterior="br")
     elif name == "ACRadio":
-        base = _Choice
+        from .aux_choice import Choice as base
         d.update(_ARGS=["values", "label", "arrange", "checked", "posterior"], _AT="checked",
                  arrange="vertical", checked=0)
     elif name == "ACRange":
         d.update(_ARGS=["value", "label", "min", "max", "step", "magnify", "posterior", "style"],
                  value=0, label="", min=0, max=0, step=1, magnify="void", style="", posterior="br")
     elif name == "ACSelect":
-        base = _Choice
+        from .aux_choice import Choice as base
         d.update(_ARGS=["options", "label", "selected", "posterior"], _AT="selected", selected=0)
     elif name == "ACSubmit":
         d.update(_ARGS=["value", "uri", "posterior"], uri="")
@@ -311,7 +217,9 @@ def json_job(fn, *args):
     n = 0
     if fn[:4] == "load" and gc.mem_free() <= 100000:
         gc.collect()                        # so that the room lies as low as it can
-        n = 8192
+        n = 4096
+        while n >= 512 and gc.mem_free() - n < 10240:   # for aux_json (4 KB), the parse
+            n //= 2
     while n >= 512:
         try:
             room.append(bytearray(n))

@@ -6,16 +6,14 @@ from time import ticks_diff, ticks_ms
 import network
 from micropython import const
 
+from .scan import mac, match
+
 _ESTABLISHED = const(0x01)
 _AUTORECONNECT = const(0x02)
 _CAPTIVEPORTAL = const(0x40)
 _RSSI = const(1)
 _SAVE_AUTO = const(1)
 _SAVE_ALWAYS = const(2)
-
-
-def _mac(b):
-    return ":".join("%02x" % x for x in b)
 
 
 def _stat_name(code):
@@ -64,30 +62,6 @@ def close_portal(portal):
     portal.ap.active(False)
     portal.status_bits &= ~_CAPTIVEPORTAL
     portal.joined_at = None
-
-
-def rescan(portal):
-    """Scan for networks (kept in portal.scan_cache for paging and matching)."""
-    try:
-        portal.scan_cache = portal.sta.scan()
-    except OSError:
-        portal.scan_cache = []
-    return portal.scan_cache
-
-
-def match(portal, entry, scan):
-    """The scan result (ssid, bssid, channel, rssi, security, hidden) a saved entry
-    matches: its BSSID, else the strongest with its SSID, at or above min_rssi."""
-    hit = None
-    name = entry["ssid"].encode()
-    for ap in scan:
-        if ap[3] < portal.config.min_rssi:
-            continue
-        if _mac(ap[1]) == entry.get("bssid"):
-            return ap
-        if ap[0] == name and (hit is None or ap[3] > hit[3]):
-            hit = ap
-    return hit
 
 
 def seek(portal, scan):
@@ -186,7 +160,7 @@ async def portal_join(portal, entry, stored):
         hit = match(portal, entry, portal.scan_cache or ())
         ok = await join(portal, entry, portal.config.begin_timeout, hit and hit[1])
         if ok and hit:
-            entry["bssid"] = _mac(hit[1])
+            entry["bssid"] = mac(hit[1])
         policy = portal.config.auto_save
         store = portal.credential()
         if stored:

@@ -8,6 +8,9 @@ A damaged store is reported (`damaged`) and read as empty."""
 import json
 import os
 
+from .cred_file import entries as _stored
+from .cred_file import read as _read
+
 _STATIC = ("ip", "gateway", "netmask", "dns1", "dns2")
 
 
@@ -20,14 +23,11 @@ class AutoConnectCredential:
     def _entries(self):
         """The entries, read afresh (another instance may have changed the store)."""
         try:
-            es = _read(self.path)
-            if es is None:                          # FAT: a rename cut after the remove
-                es = _read(self.path + ".tmp")
+            return _stored(self.path)
         except ValueError as e:
             self.damaged = str(e)
             print("AutoConnectCredential: damaged store read as empty:", e)
             return []
-        return es or []
 
     def _write(self, entries):
         tmp = self.path + ".tmp"
@@ -102,24 +102,8 @@ class AutoConnectCredential:
 
     def restore(self, path):
         """Replace the store with a backup file; ValueError if it is not one."""
-        entries = _read(path)
-        if entries is None:
+        es = _read(path)
+        if es is None:
             raise ValueError("no such file: %s" % path)
-        self._write(entries[:self.max_entries])
+        self._write(es[:self.max_entries])
 
-
-def _read(path):
-    """The entries of a store file; None when it is missing; ValueError when damaged."""
-    try:
-        f = open(path)
-    except OSError:
-        return None
-    with f:
-        try:
-            entries = json.load(f)["entries"]
-            for e in entries:
-                if not (isinstance(e["ssid"], str) and isinstance(e["password"], str)):
-                    raise ValueError("bad entry")
-        except (ValueError, KeyError, TypeError, AttributeError) as e:
-            raise ValueError("%s: %s" % (path, e))
-    return entries

@@ -20,17 +20,14 @@ class Updater:
         self.last = None        # the built-in page's last result: (file, text, rc)
         self._cb = {}
 
-    def on_start(self, fn):
-        self._cb["start"] = fn
+    def __getattr__(self, name):
+        # on_start(fn), on_progress(fn), on_end(fn), on_error(fn): one function for four
+        if name[:3] != "on_" or name[3:] not in ("start", "progress", "end", "error"):
+            raise AttributeError(name)
 
-    def on_progress(self, fn):
-        self._cb["progress"] = fn
-
-    def on_end(self, fn):
-        self._cb["end"] = fn
-
-    def on_error(self, fn):
-        self._cb["error"] = fn
+        def set_callback(fn):
+            self._cb[name[3:]] = fn
+        return set_callback
 
     def fire(self, name, *args):
         fn = self._cb.get(name)

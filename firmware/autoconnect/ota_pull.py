@@ -3,8 +3,6 @@ adds AutoConnect's pages (/_ac/update lists the catalog, /_ac/update_act shows t
 progress, /_ac/update_result the outcome, /_ac/update_progress the polling protocol)
 and the "Update" menu item while the station is connected. For programs: check(),
 update(name) and auto(minutes)."""
-import asyncio
-
 from .ota import OTAError, Updater
 
 # one statement each, and lists, not constant tuples (in a .mpy, an object per item)
@@ -44,14 +42,22 @@ class AutoConnectUpdate(Updater):
         on("/_ac/update_result", pull, get_post)
         import hashlib
         from . import warm_up
-        warm_up("page_catalog catalog page_pull pull_job bundle" +
+        warm_up("page_catalog catalog page_pull pull_api pull_job bundle" +
                 ("" if hasattr(hashlib, "md5") else " md5"))
         return self
 
     def types(self):
         """The catalog entry types this board can install."""
-        from .sysinfo import chip
-        return ["bin", "bundle"] if chip() == "esp32" else ["bundle"]
+        from os import uname
+        return ["bin", "bundle"] if uname()[0] == "esp32" else ["bundle"]
+
+    def __getattr__(self, name):
+        # check(), update(), run(), auto(), reboot(): loaded on use, from pull_api.py
+        from . import pull_api
+        fn = getattr(pull_api, name, None) if name[0] != "_" else None
+        if fn is None:
+            return Updater.__getattr__(self, name)
+        return lambda *a, **k: fn(self, *a, **k)
 
     def progress(self, amount, size):
         self.amount, self.size = amount, size
@@ -62,95 +68,16 @@ class AutoConnectUpdate(Updater):
     async def catalog(self):
         """A Catalog reading the server's list (entry() gives the next one); raises
         OTAError with AutoConnect's texts when the server cannot be asked."""
-        from .catalog import Catalog
         from .httpc import get
-        from .urlenc import quote
-        c = await get(self.host, self.port, "/_catalog?op=list&path=" + quote(self.uri),
+        path = self.uri
+        if path != ".":                     # AutoConnect's default needs no escapes
+            from .urlenc import quote
+            path = quote(path)
+        c = await get(self.host, self.port, "/_catalog?op=list&path=" + path,
                       (("User-Agent", "AutoConnect"),), self.buf, self.timeout_ms)
         if c.status != 200:
             why = bytes(await c.chunk())[:80]
             c.close()
             raise OTAError("Update server responds (%d):%s" % (c.status, str(why, "utf-8")))
+        from .catalog import Catalog        # once the server answers
         return Catalog(c, self.types())
-
-    async def check(self, limit=16):
-        """The installable entries of the catalog (dicts: name, type, date, time, size)."""
-        cat = await self.catalog()
-        out = []
-        try:
-            while len(out) < limit:
-                e = await cat.entry()
-                if e is None:
-                    break
-                out.append(e)
-        finally:
-            cat.c.close()
-        return out
-
-    async def run(self, name, version=None):
-        """Download name and put it in place; returns the new version, or None when
-        there is no update. Failures set state FAIL and result, and raise OTAError."""
-        from .ota_job import BUSY
-        from .pull_job import download
-        if Updater.busy:
-            raise OTAError(BUSY)
-        Updater.busy = True
-        self.state, self.amount, self.size, self.result = PROGRESS, 0, 0, None
-        self.fire("start")
-        try:
-            got = await download(self, name, version)
-        except Exception as e:
-            self.state, self.result = FAIL, str(e) if isinstance(e, OTAError) else repr(e)
-            self.fire("error", self.result)
-            raise OTAError(self.result)
-        finally:
-            Updater.busy = False
-        if got is None:
-            self.state = NOAVAIL
-            return None
-        self.state = SUCCESS
-        self.fire("end")
-        return got
-
-    async def update(self, name, version=None):
-        """run(), then reboot into the new version (unless reboot_on_update is False)."""
-        got = await self.run(name, version)
-        if got is not None and self.reboot_on_update:
-            self.reboot()
-        return got
-
-    def reboot(self):
-        from .ota_job import reboot
-        self.state = RESET
-        asyncio.create_task(reboot())
-
-    def auto(self, minutes):
-        """Every `minutes`, ask the server for the newest installable entry with the
-        running version and install it when it is newer (0 stops)."""
-        if self._auto:
-            self._auto.cancel()
-            self._auto = None
-        if minutes:
-            self._auto = asyncio.create_task(self._poll(int(minutes * 60000)))
-
-    async def _poll(self, period_ms):
-        from . import sysinfo
-        while True:
-            await asyncio.sleep_ms(period_ms)
-            if self.state in (PROGRESS, SUCCESS, RESET):
-                continue
-            try:
-                newest = None
-                for e in await self.check(64):
-                    if newest is None or _when(e) > _when(newest):
-                        newest = e
-                if newest is not None:
-                    await self.update(newest["name"], sysinfo.app_version() or "0")
-            except OTAError as e:
-                print("auto update:", e)
-
-
-def _when(e):
-    """An entry's date and time (MM/DD/YY HH:MM:SS) in sortable order."""
-    d = str(e.get("date", ""))
-    return ("19" if d[6:8] >= "70" else "20") + d[6:8] + d[0:2] + d[3:5] + str(e.get("time", ""))

@@ -34,8 +34,8 @@ class HTTPUpdateServer(Updater):
         # ESP8266 (one page at a time in a small heap, collected before each request)
         # only stores their names now and loads them for the upload, so that they do
         # not weigh on every page
-        from .sysinfo import chip
-        if chip() == "esp32":
+        from os import uname
+        if uname()[0] == "esp32":
             from . import multipart, ota_job  # noqa: F401
             from .ota_image import writer
             writer()
@@ -48,8 +48,11 @@ class HTTPUpdateServer(Updater):
             return Response("y", 200, {"Access-Control-Allow-Headers": "*",
                                        "Access-Control-Allow-Origin": "*"}, TEXT)
         if self.username or self.password:
+            from . import unload
             from .auth import challenge, check_basic
-            if not check_basic(req, self.username, self.password):
+            ok = check_basic(req, self.username, self.password)
+            unload(".auth")                 # loaded for the check (a route, not a page)
+            if not ok:
                 return challenge("Login Required")
         if req.method != "POST":
             return Response(_FORM)

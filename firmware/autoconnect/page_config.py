@@ -12,11 +12,11 @@ async def handle(req):
         p = max(0, int(args.get("page", "")))
     except ValueError:
         p = None
-    if p is None or portal.scan_cache is None:
-        from .connect import rescan
-        rescan(portal)
-        p = 0
     scan = portal.scan_cache
+    if p is None or scan is None:       # a first visit; or a small heap, which keeps no scan
+        from .scan import rescan
+        scan = rescan(portal)
+        p = p or 0
     named = [s for s in scan if s[0]]
     lbl = Labels(portal)
 
@@ -39,8 +39,10 @@ async def handle(req):
                                ("PAGECONFIG_NETMASK", "nm", cfg.sta_netmask),
                                ("PAGECONFIG_DNS1", "ns1", cfg.dns1), ("PAGECONFIG_DNS2", "ns2", cfg.dns2)):
             yield ('<li class="exp"><label for="%s">%s</label><input id="%s" type="text" name="%s" '
-                   'value="%s" placeholder="0.0.0.0" pattern="%s"></li>'
-                   % (name, esc(lbl[key]), name, name, esc(val), _IP))
+                   'value="%s" placeholder="0.0.0.0" pattern="' % (name, esc(lbl[key]), name, name,
+                                                                  esc(val)))
+            yield _IP                   # as it is: not copied into each field's text
+            yield '"></li>'
     return page(portal, lbl, "PAGETITLE_CONFIG", "config",
                 {"list": items, "static": static, "total": len(scan),
                  "hidden": len(scan) - len(named)})

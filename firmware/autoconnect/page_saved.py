@@ -16,9 +16,13 @@ async def handle(req):
         if not portal.credential().delete(ssid):
             portal.del_failed = ssid
         return redirect(portal.self_url(req) + "/_ac/open")
-    from .connect import match, rescan
+    from .cred_file import entries as saved
+    from .scan import match, rescan
     lbl = Labels(portal)
-    entries = portal.credential().items()
+    try:
+        entries = saved(portal.config.credential_file)
+    except ValueError:                  # damaged: listed as empty, as the store reads it
+        entries = []
     scan = rescan(portal) if entries else ()
     trash = portal.menu_items() & _DELETESSID
 

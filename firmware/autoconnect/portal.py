@@ -86,41 +86,25 @@ class AutoConnect:
         s.not_found = self._not_found
         s.route = self._route
 
-    # --- AutoConnect's API ---
+    # --- AutoConnect's API (the rest is in portal_api.py) ---
 
-    def on_detect(self, fn):
-        """fn(softap_ip) before the portal starts; returning False skips DNS and the portal."""
-        self.hooks["detect"] = fn
+    def __getattr__(self, name):
+        # on_detect(), portal_status(), end()...: from portal_api.py, loaded for the
+        # call (and the calls it makes) and let go after it
+        from . import portal_api
+        fn = getattr(portal_api, name, None) if name[0] != "_" else None
+        if fn is None:
+            raise AttributeError(name)
 
-    def on_connect(self, fn):
-        """fn(ip) once the station has connected."""
-        self.hooks["connect"] = fn
-
-    def while_captive_portal(self, fn):
-        """fn() repeatedly while begin() waits in the portal; False ends the wait."""
-        self.hooks["portal"] = fn
-
-    def while_connecting(self, fn):
-        """fn(ssid) repeatedly while a connection is attempted; False abandons it."""
-        self.hooks["connecting"] = fn
-
-    def on_not_found(self, fn):
-        """fn(request) for requests nothing else claims."""
-        self.hooks["not_found"] = fn
-
-    def enable_menu(self, items):
-        self._menu |= items
-
-    def disable_menu(self, items):
-        self._menu &= ~items
+        def call(*a, **k):
+            try:
+                return fn(self, *a, **k)
+            finally:
+                unload(".portal_api")
+        return call
 
     def menu_items(self):
         return self._menu
-
-    def portal_status(self):
-        """The AC_ESTABLISHED, AC_AUTORECONNECT, AC_TIMEOUT, AC_INTERRUPT and
-        AC_CAPTIVEPORTAL bits."""
-        return self.status_bits
 
     def is_portal_available(self):
         return bool(self.status_bits & _CAPTIVEPORTAL)
@@ -130,12 +114,16 @@ class AutoConnect:
         from .credential import AutoConnectCredential
         return AutoConnectCredential(self.config.credential_file, self.config.max_credentials)
 
+    def aux(self, uri):
+        """The joined page at uri, or None."""
+        for p in self.aux_pages:
+            if p.uri == uri:
+                return p
+        return None
+
     def join(self, pages):
         """Add custom pages (an AutoConnectAux or a list) to the portal and its menu."""
         warm_aux()                          # what serves custom pages, once
-        # aux_page stays from now on: loaded for each request, its objects would land
-        # between the request's own and leave a small heap in pieces
-        from . import aux_page  # noqa: F401
         for aux in pages if isinstance(pages, (list, tuple)) else (pages,):
             if not aux.uri.startswith("/") or aux.uri.startswith("/_ac"):
                 raise ValueError("page '%s': uri must start with / and not be under /_ac" % aux.uri)
@@ -152,18 +140,6 @@ class AutoConnect:
                     aux.load_element(aux.persist)
                 except ValueError:
                     pass                    # nothing kept yet
-
-    def detach(self, uri):
-        """Remove a joined page."""
-        self.aux_pages = [p for p in self.aux_pages if p.uri != uri]
-        self.server.routes.pop(uri, None)
-
-    def aux(self, uri):
-        """The joined page at uri, or None."""
-        for p in self.aux_pages:
-            if p.uri == uri:
-                return p
-        return None
 
     def on(self, uri, fn, order=1):
         """Register fn(aux, args) -> str on the joined page at uri (see AutoConnectAux.on)."""
@@ -184,10 +160,6 @@ class AutoConnect:
                 raise ValueError("AC_OTA_BUILTIN and AutoConnectUpdate both own /_ac/update")
             from .ota import Updater
             self.ota = Updater()
-
-    def where(self):
-        """The URI of the page whose form led to the current request."""
-        return self.where_uri
 
     def begin(self, ssid=None, passphrase=None, timeout_ms=None):
         """AutoConnect's begin(): blocks until connected, or until the portal times out or
@@ -221,7 +193,7 @@ class AutoConnect:
         res = getattr(connect, name)(self, *args)
         if type(res) is _GEN:
             res = await res  # type: ignore[misc]  # mypy takes _GEN for None
-        unload(".connect", ".credential", ".dns")
+        unload(".connect", ".scan", ".credential", ".cred_file", ".dns")
         return res
 
     async def _portal_wait(self):
@@ -247,16 +219,6 @@ class AutoConnect:
         if not cfg.retain_portal:
             await self._job("close_portal")
         return False
-
-    def end(self):
-        """Stop the portal, the web server and the housekeeping; free what they hold."""
-        for t in (self._task, self.join_task):
-            if t:
-                t.cancel()
-        self._task = self.join_task = None
-        from .connect import close_portal
-        close_portal(self)
-        self.server.stop()
 
     # --- housekeeping ---
 
@@ -302,13 +264,6 @@ class AutoConnect:
 
     # --- requests ---
 
-    def authorized(self, req, scope=_SCOPE_AC):
-        """Whether req may see a page under the configured authentication scope."""
-        if not self.config.auth:
-            return True
-        from .auth_portal import portal_allows
-        return portal_allows(self, req, scope)
-
     def self_url(self, req):
         """http://<the address the client connected to> (see captive.self_url)."""
         from .captive import self_url
@@ -338,9 +293,11 @@ class AutoConnect:
         items = gate & 0xFF
         if items and not self._menu & items or items == _DELETESSID and not self._menu & _OPENSSIDS:
             return Response("Not found", 404, None, TEXT)
-        if gate & 0x300 and not self.authorized(req, 0x0007 if gate & 0x200 else _SCOPE_AC):
-            from .auth import challenge
-            return challenge("AUTOCONNECT")
+        if gate & 0x300 and self.config.auth:
+            from .auth_portal import portal_allows
+            if not portal_allows(self, req, 0x0007 if gate & 0x200 else _SCOPE_AC):
+                from .auth import challenge
+                return challenge("AUTOCONNECT")
         if req.method == "POST" and self.cross_site(req):
             return Response("Forbidden: cross-site request", 403, None, TEXT)
         return None

@@ -158,11 +158,16 @@ class Request:
         path, _, self.query = target.partition("?")
         if path[:7] == "http://":             # absolute-form target
             path = "/" + path[7:].partition("/")[2]
-        from .urlenc import normpath
-        try:
-            self.path = path if path == "*" else normpath(path)
-        except ValueError as e:
-            raise HTTPError(400, str(e))
+        self.path = path
+        # normpath() (urlenc.py, loaded then) only for a path it would change: escapes,
+        # dot or empty segments, a trailing slash, no leading one
+        if path != "*" and (path[:1] != "/" or "%" in path or "\0" in path or "//" in path
+                            or "/." in path or path[-1] == "/" and path != "/"):
+            from .urlenc import normpath
+            try:
+                self.path = normpath(path)
+            except ValueError as e:
+                raise HTTPError(400, str(e))
         self._args = None
         self._seen = self._done = self.chunked = False
         self._left = 0
@@ -183,7 +188,9 @@ class Request:
     @property
     def args(self):
         """The query string's fields (dict; the first value of a name wins)."""
-        if self._args is None:
+        if self._args is None and not self.query:
+            self._args = {}
+        elif self._args is None:
             from .urlenc import parse_qs
             try:
                 self._args = parse_qs(self.query)
