@@ -1,15 +1,6 @@
-"""HTTPUpdateServer: ESP8266HTTPUpdateServer's /update page and upload protocol."""
-import asyncio
-
+"""HTTPUpdateServer: ESP8266HTTPUpdateServer's /update page and upload protocol; the
+page (page_upload.py) loads for each request."""
 from .ota import Updater
-from .response import HTML, TEXT, Response
-
-SUCCESS = '<META http-equiv="refresh" content="15;URL=/">Update Success! Rebooting...\n'
-_FORM = ("<html><body><form method='POST' action='' enctype='multipart/form-data'>Firmware:<br>"
-         "<input type='file' accept='.bin,.bin.gz' name='firmware'><input type='submit' "
-         "value='Update Firmware'></form><form method='POST' action='' "
-         "enctype='multipart/form-data'>FileSystem:<br><input type='file' accept='.bin,.acb' "
-         "name='filesystem'><input type='submit' value='Update FileSystem'></form></body></html>")
 
 
 class HTTPUpdateServer(Updater):
@@ -41,37 +32,12 @@ class HTTPUpdateServer(Updater):
             writer()
         else:
             from . import warm_up
-            warm_up("multipart ota_job bundle")
+            warm_up("page_upload multipart ota_job bundle")
 
     def _handle(self, req):
-        if req.method == "OPTIONS":
-            return Response("y", 200, {"Access-Control-Allow-Headers": "*",
-                                       "Access-Control-Allow-Origin": "*"}, TEXT)
-        if self.username or self.password:
-            from . import unload
-            from .auth import challenge, check_basic
-            ok = check_basic(req, self.username, self.password)
-            unload(".auth")                 # loaded for the check (a route, not a page)
-            if not ok:
-                return challenge("Login Required")
-        if req.method != "POST":
-            return Response(_FORM)
-        origin = req.headers.get("origin")
-        if origin is not None and origin.split("://", 1)[-1].rstrip("/") != req.headers.get("host"):
-            return Response("Forbidden: cross-site request", 403, None, TEXT)
-        return self._upload(req)
-
-    async def _upload(self, req):
-        from .ota_job import reboot, receive
-        reason, _, _ = await receive(self, req, _kind)
-        if reason:
-            return Response("Update error: " + reason, 200, None, HTML)
-        if self.reboot_on_update:
-            asyncio.create_task(reboot())
-        return Response(SUCCESS, 200, None, HTML)
-
-
-def _kind(part):
-    """ESP8266HTTPUpdateServer's rule: the part "filesystem" carries the filesystem
-    (here an application bundle), any other file part the firmware."""
-    return "bundle" if part.name == "filesystem" else "firmware"
+        from . import unload
+        from .page_upload import handle
+        try:
+            return handle(self, req)
+        finally:                            # the page's module goes after the request
+            unload(".page_upload")
