@@ -244,7 +244,7 @@ def test_aux_api(make_board):
 
 def test_thirty_element_page_renders_in_esp8266_mode(make_board):
     # The target, 64K (TARGETS.md), with the library in ROMFS (run in place, as on a
-    # FLASH_2M_ROMFS board); 63K fails on this 64-bit port. From /lib it needs about 92K.
+    # FLASH_2M_ROMFS board); 62K fails on this 64-bit port. From /lib it needs about 88K.
     b = make_board(main=APPS / "aux30.py", chip="esp8266", heap="64K", romfs=True)
     b.start(ready=False)
     b.wait_ready(path="/thirty")
