@@ -18,7 +18,9 @@ class Conn(Request):
     the body through fill() and chunk(); every socket wait lasts at most timeout_ms."""
 
     def __init__(self, sock, buf, timeout_ms, refused):
-        super().__init__(sock, None, buf)
+        # what line(), recv() and send() use of a Request: not the server's fields
+        self.sock, self.buf, self.mv = sock, buf, memoryview(buf)
+        self.start = self.end = self._ops = 0
         self.t = timeout_ms
         self.refused = refused      # the error until the request is sent and answered
         self.sent = self.heard = False
