@@ -24,7 +24,6 @@ class AutoConnectUpdate(Updater):
         self.result = None          # why the last update failed
         self.ended = None           # how it ended (NOAVAIL, FAIL), once #e told the page
         self.sketch = None          # (size, MD5) of the running application
-        self.portal = None
         self.buf = bytearray(1024)  # the downloads' one buffer
         self._auto = None
 
@@ -32,7 +31,6 @@ class AutoConnectUpdate(Updater):
         """Serve AutoConnect's update pages on the portal."""
         if portal.config.ota:
             raise ValueError("AC_OTA_BUILTIN and AutoConnectUpdate both own /_ac/update")
-        self.portal = portal
         portal.update = self
         on, pull, get_post = portal.server.on, "autoconnect.page_pull", ["GET", "POST"]
         on("/_ac/update", "autoconnect.page_catalog", get_post)

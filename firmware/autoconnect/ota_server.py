@@ -11,13 +11,7 @@ class HTTPUpdateServer(Updater):
     Callbacks: on_start(fn()), on_progress(fn(amount, size)), on_end(fn()),
     on_error(fn(message)); reboot_on_update (True); wdt: a machine.WDT to feed."""
 
-    def __init__(self):
-        super().__init__()
-        self.portal = None
-
     def setup(self, portal, path="/update", username="", password=""):
-        self.portal = portal
-        self.path = path
         self.username, self.password = username, password
         server = getattr(portal, "server", portal)
         server.on(path, self._handle, ["GET", "POST", "OPTIONS"])

@@ -22,9 +22,11 @@ async def handle(req):
 
     def items():
         for ssid, _, ch, rssi, auth, _ in named[p * _PER_PAGE:(p + 1) * _PER_PAGE]:
-            yield ('<input type="button" onclick="onFocus(this.getAttribute(\'value\'))" value="%s">'
-                   '<label class="slist">%d&#037;&ensp;Ch.%d</label>%s<br>'
-                   % (esc(text(ssid)), quality(rssi), ch, '<span class="img-lock"></span>' if auth else ""))
+            # in pieces: the constant ones go out as they are, not copied into a line
+            yield '<input type="button" onclick="onFocus(this.getAttribute(\'value\'))" value="'
+            yield esc(text(ssid))
+            yield '"><label class="slist">%d&#037;&ensp;Ch.%d</label>' % (quality(rssi), ch)
+            yield '<span class="img-lock"></span><br>' if auth else "<br>"
         nav = ('<button type="submit" name="page" value="%d" formaction="/_ac/config" '
                'formnovalidate>%s</button>&emsp;')
         if p:
