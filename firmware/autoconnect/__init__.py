@@ -91,7 +91,7 @@ def roomy(size):
     return None
 
 
-_AUX = "aux_page aux_post aux_json multipart aux_choice pattern"
+_AUX = "aux_page aux_post aux_json aux_api multipart aux_choice pattern"
 
 
 def warm_aux():

@@ -141,6 +141,21 @@ class AutoConnectAux:
     def __contains__(self, name):
         return self.get_element(name) is not None
 
+    def __getattr__(self, name):
+        # release(), set_element_value(), on_upload(), is_valid(), referer(), redirect(),
+        # load_element(), save_element(): from aux_api.py, loaded for the call
+        from . import aux_api, unload
+        fn = getattr(aux_api, name, None) if name[0] != "_" else None
+        if fn is None:
+            raise AttributeError(name)
+
+        def call(*a, **k):
+            try:
+                return fn(self, *a, **k)
+            finally:
+                unload(".aux_api")
+        return call
+
     def get_element(self, name):
         """The element with this name (case-insensitive), or None."""
         n = name.lower()
@@ -154,55 +169,16 @@ class AutoConnectAux:
         for e in elements if isinstance(elements, (list, tuple)) else (elements,):
             self.elements.append(e)
 
-    def release(self, name):
-        """Remove an element; False when there is none of that name."""
-        e = self.get_element(name)
-        if e is None:
-            return False
-        self.elements.remove(e)
-        return True
-
-    def set_element_value(self, name, value):
-        self[name].value = value
-
     def on(self, fn, order=AC_EXIT_AHEAD):
         """fn(aux, args) -> str when the page is requested: its text goes ahead of the
         elements (AC_EXIT_AHEAD), after them (AC_EXIT_LATER) or both (AC_EXIT_BOTH);
         args holds the posted fields. With response=False, fn answers the request."""
         self.handlers.append((fn, order))
 
-    def on_upload(self, handler):
-        """Receive ACFile uploads in the application: handler.open(filename, mime_type,
-        aux) -> bool, handler.write(chunk) and handler.close(ok)."""
-        self.upload_handler = handler
-
-    def is_valid(self):
-        """Whether every ACInput's value matches its pattern."""
-        return all(e.is_valid() for e in self.elements)
-
-    def referer(self):
-        """The page whose form led here (its posted values already stored), or None."""
-        return self._referer
-
-    def redirect(self, url):
-        """A 302 to url, for handlers of pages with response=False."""
-        from .response import redirect
-        return redirect(url)
-
     def load(self, src):
         """Load AutoConnect's page JSON (text, or a file on the board); ValueError
         naming the page, element and key when it is not valid."""
         json_job("load_page", self, src)
-
-    def load_element(self, src, names=None):
-        """Create or update elements from JSON (an element or an array), optionally only
-        the named ones."""
-        json_job("load_elements", self, src, names)
-
-    def save_element(self, names=None, path=None):
-        """AutoConnect's JSON of the page (no names), of one element (a name) or of
-        several (a list); written atomically to path when given."""
-        return json_job("save", self, names, path)
 
 
 def json_job(fn, *args):
