@@ -67,8 +67,9 @@ def close_portal(portal):
 def seek(portal, scan):
     """(entry, bssid) of the saved network to join, or None: RECENT takes the most
     recently connected in sight, RSSI the strongest."""
+    from .credential import store
     best = None
-    for entry in portal.credential().items():
+    for entry in store(portal).items():
         hit = match(portal, entry, scan)
         if hit is None:
             continue
@@ -129,7 +130,8 @@ async def first_join(portal):
         skip = False
     ok = False
     if not skip and cfg.principle != _RSSI:
-        entry = portal.credential().load(0)
+        from .credential import store
+        entry = store(portal).load(0)
         ok = entry is not None and await join(portal, entry, cfg.begin_timeout)
     if not ok and (cfg.auto_reconnect or cfg.principle == _RSSI and not skip):
         ok = await rejoin(portal)
@@ -162,12 +164,13 @@ async def portal_join(portal, entry, stored):
         if ok and hit:
             entry["bssid"] = mac(hit[1])
         policy = portal.config.auto_save
-        store = portal.credential()
+        from .credential import store
+        creds = store(portal)
         if stored:
             if ok:
-                store.touch(entry["ssid"], entry.get("bssid") or None)
+                creds.touch(entry["ssid"], entry.get("bssid") or None)
         elif policy == _SAVE_ALWAYS or policy == _SAVE_AUTO and ok:
-            store.save(entry)
+            creds.save(entry)
     finally:
         # a finished task still holds its coroutine, whose locals hold the credential
         # store and, through its functions, this module: let them go, however it ended
@@ -199,7 +202,7 @@ async def disconnect(portal):
     portal.status_bits &= ~_ESTABLISHED
     with open(portal.config.credential_file + ".nojoin", "w"):
         pass                                        # the next begin() opens the portal
-    if portal.is_portal_available() and not portal.config.retain_portal:
+    if portal.status_bits & _CAPTIVEPORTAL and not portal.config.retain_portal:
         close_portal(portal)
     if portal.config.auto_reset:
         await asyncio.sleep_ms(1000)

@@ -107,3 +107,7 @@ class AutoConnectCredential:
             raise ValueError("no such file: %s" % path)
         self._write(es[:self.max_entries])
 
+
+def store(portal):
+    """The credential store the portal uses (its configuration's file and size)."""
+    return AutoConnectCredential(portal.config.credential_file, portal.config.max_credentials)

@@ -14,13 +14,15 @@ async def handle(req):
     portal = req.app
     from . import connect
     if req.path == "/_ac/result":
-        return redirect(portal.self_url(req) + await connect.outcome(portal))
+        from .captive import self_url
+        return redirect(self_url(portal, req) + await connect.outcome(portal))
     if req.method != "POST":
         return Response("Method Not Allowed", 405, {"Allow": "POST"}, TEXT)
     form = await req.form()
     cred = form.get("Credential")
     if cred is not None:
-        entry = portal.credential().load(cred)
+        from .credential import store
+        entry = store(portal).load(cred)
         if entry is None:
             return Response("Unknown credential", 400, None, TEXT)
     else:

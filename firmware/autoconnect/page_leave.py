@@ -18,7 +18,8 @@ def handle(req):
     asyncio.create_task((connect.disconnect if disc else connect.reset)(portal))
     if disc:
         return page(portal, lbl, title, "empty", {}, brand)
+    from .captive import self_url
     cfg = portal.config
     return page(portal, lbl, title, "reset", {"uptime": cfg.uptime}, menu=False,
                 extra='<meta http-equiv="refresh" content="%d;url=%s">'
-                % (cfg.uptime, esc(portal.self_url(req) + portal.boot_path())))
+                % (cfg.uptime, esc(self_url(portal, req) + portal.boot_path())))

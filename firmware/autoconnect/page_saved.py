@@ -12,10 +12,12 @@ async def handle(req):
     if req.path == "/_ac/del":
         if req.method != "POST":
             return Response("Method Not Allowed", 405, {"Allow": "POST"}, TEXT)
+        from .captive import self_url
+        from .credential import store
         ssid = (await req.form()).get("del", "")
-        if not portal.credential().delete(ssid):
+        if not store(portal).delete(ssid):
             portal.del_failed = ssid
-        return redirect(portal.self_url(req) + "/_ac/open")
+        return redirect(self_url(portal, req) + "/_ac/open")
     from .cred_file import entries as saved
     from .scan import match, rescan
     lbl = Labels(portal)

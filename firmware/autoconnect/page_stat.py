@@ -1,7 +1,11 @@
 """/_ac (statistics), /_ac/success, /_ac/fail and /_ac/status (JSON)."""
 import gc
 
+from micropython import const
+
 from .page import Labels, page, rows
+
+_CAPTIVEPORTAL = const(0x40)
 
 
 def _mac(b):
@@ -45,7 +49,7 @@ def handle(req):
     portal = req.app
     if req.path == "/_ac/status":
         from .status import info
-        return info(portal.is_portal_available())
+        return info(bool(portal.status_bits & _CAPTIVEPORTAL))
     lbl = Labels(portal)
     if req.path == "/_ac/fail":
         a = portal.attempt

@@ -106,14 +106,6 @@ class AutoConnect:
     def menu_items(self):
         return self._menu
 
-    def is_portal_available(self):
-        return bool(self.status_bits & _CAPTIVEPORTAL)
-
-    def credential(self):
-        """The credential store (AutoConnectCredential) the portal uses."""
-        from .credential import AutoConnectCredential
-        return AutoConnectCredential(self.config.credential_file, self.config.max_credentials)
-
     def aux(self, uri):
         """The joined page at uri, or None."""
         for p in self.aux_pages:
@@ -263,11 +255,6 @@ class AutoConnect:
         return None
 
     # --- requests ---
-
-    def self_url(self, req):
-        """http://<the address the client connected to> (see captive.self_url)."""
-        from .captive import self_url
-        return self_url(self, req)
 
     def boot_path(self):
         cfg = self.config

@@ -1,6 +1,6 @@
-"""AutoConnect's less used API: the hooks, the menu items, portal_status(), where(),
-detach() and end(). AutoConnect (portal.py) finds them through __getattr__, which
-loads this module for the call."""
+"""AutoConnect's less used API: the hooks, the menu items, portal_status(),
+is_portal_available(), credential(), where(), detach() and end(). AutoConnect
+(portal.py) finds them through __getattr__, which loads this module for the call."""
 
 
 def on_detect(portal, fn):
@@ -34,6 +34,16 @@ def enable_menu(portal, items):
 
 def disable_menu(portal, items):
     portal._menu &= ~items
+
+
+def is_portal_available(portal):
+    return bool(portal.status_bits & 0x40)
+
+
+def credential(portal):
+    """The credential store (AutoConnectCredential) the portal uses."""
+    from .credential import store
+    return store(portal)
 
 
 def portal_status(portal):
