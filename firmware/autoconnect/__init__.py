@@ -68,6 +68,22 @@ def unload(*names, force=False):
             del g[name[12:]]
 
 
+def api(obj, name, mod):
+    """obj's method `name` from autoconnect.<mod>, where a class keeps its less used
+    methods as functions taking the object first: loaded for the call (and the calls it
+    makes) and let go after it when memory is short. AttributeError when it has none."""
+    if name[0] != "_":
+        fn = getattr(__import__("autoconnect." + mod, None, None, ("_",)), name, None)
+        if fn is not None:
+            def call(*a, **k):
+                try:
+                    return fn(obj, *a, **k)
+                finally:
+                    unload("." + mod)
+            return call
+    raise AttributeError(name)
+
+
 def buffers(n, size):
     """n buffers of size bytes: the early ones when they fit, else new ones; the early
     ones not taken are freed."""

@@ -143,18 +143,9 @@ class AutoConnectAux:
 
     def __getattr__(self, name):
         # release(), set_element_value(), on_upload(), is_valid(), referer(), redirect(),
-        # load_element(), save_element(): from aux_api.py, loaded for the call
-        from . import aux_api, unload
-        fn = getattr(aux_api, name, None) if name[0] != "_" else None
-        if fn is None:
-            raise AttributeError(name)
-
-        def call(*a, **k):
-            try:
-                return fn(self, *a, **k)
-            finally:
-                unload(".aux_api")
-        return call
+        # load_element(), save_element(): from aux_api.py, for the call
+        from . import api
+        return api(self, name, "aux_api")
 
     def get_element(self, name):
         """The element with this name (case-insensitive), or None."""

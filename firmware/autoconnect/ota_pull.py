@@ -50,12 +50,13 @@ class AutoConnectUpdate(Updater):
         return ["bin", "bundle"] if uname()[0] == "esp32" else ["bundle"]
 
     def __getattr__(self, name):
-        # check(), update(), run(), auto(), reboot(): loaded on use, from pull_api.py
-        from . import pull_api
-        fn = getattr(pull_api, name, None) if name[0] != "_" else None
-        if fn is None:
+        # check(), update(), run(), auto(), reboot(): from pull_api.py, for the call;
+        # the on_*() setters: Updater's
+        from . import api
+        try:
+            return api(self, name, "pull_api")
+        except AttributeError:
             return Updater.__getattr__(self, name)
-        return lambda *a, **k: fn(self, *a, **k)
 
     def progress(self, amount, size):
         self.amount, self.size = amount, size

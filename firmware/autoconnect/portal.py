@@ -14,7 +14,7 @@ from time import ticks_diff, ticks_ms
 import network
 from micropython import const
 
-from . import unload, warm_aux, warm_up
+from . import api, unload, warm_aux, warm_up
 from .config import AutoConnectConfig
 from .response import TEXT, Response
 from .server import _GEN, WebServer
@@ -89,19 +89,8 @@ class AutoConnect:
     # --- AutoConnect's API (the rest is in portal_api.py) ---
 
     def __getattr__(self, name):
-        # on_detect(), portal_status(), end()...: from portal_api.py, loaded for the
-        # call (and the calls it makes) and let go after it
-        from . import portal_api
-        fn = getattr(portal_api, name, None) if name[0] != "_" else None
-        if fn is None:
-            raise AttributeError(name)
-
-        def call(*a, **k):
-            try:
-                return fn(self, *a, **k)
-            finally:
-                unload(".portal_api")
-        return call
+        # on_detect(), portal_status(), end()...: from portal_api.py, for the call
+        return api(self, name, "portal_api")
 
     def menu_items(self):
         return self._menu
