@@ -27,7 +27,7 @@ def tree(folder):
 
 
 def expected_tree():
-    files = {"main.py", "boot.py"}
+    files = {"main.py", "boot.py", "lib/webupdate.mpy"}
     for src in LIBRARY.rglob("*"):
         if src.is_file() and "__pycache__" not in src.parts:
             rel = "lib/autoconnect/" + src.relative_to(LIBRARY).as_posix()
@@ -138,7 +138,7 @@ def test_mpy_cross_is_selectable(tmp_path):
     out = build(tmp_path / "board", "--board", "ESP8266_GENERIC", "--mpy-cross", str(wrapper))
     calls = log.read_text().splitlines()
     assert calls[0] == "--version" and "emitting mpy v6" in out
-    assert len(calls) == 1 + len(list(LIBRARY.rglob("*.py")))
+    assert len(calls) == 1 + len(list(LIBRARY.rglob("*.py"))) + 1         # and webupdate.py
     assert all("-march=xtensa " in c for c in calls[1:])
 
 

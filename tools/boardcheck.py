@@ -29,7 +29,7 @@ CHIPS = tuple(STUBS)
 
 def files(chip, root):
     """The firmware files chip runs, relative to root."""
-    names = ["boot.py", "main.py"]
+    names = sorted(p.name for p in root.glob("*.py"))
     names += sorted("autoconnect/" + p.name for p in (root / "autoconnect").glob("*.py"))
     return [n for n in names if chip == "esp32" or n not in ESP32_ONLY]
 
@@ -69,7 +69,7 @@ def main(argv=None):
                                  description=__doc__.split("\n\n")[0])
     ap.add_argument("--chip", choices=CHIPS + ("all",), default="all")
     ap.add_argument("--root", type=Path, default=REPO / "firmware",
-                    help="the firmware folder (boot.py, main.py, autoconnect/)")
+                    help="the firmware folder (boot.py, main.py, webupdate.py, autoconnect/)")
     args = ap.parse_args(argv)
     chips = CHIPS if args.chip == "all" else (args.chip,)
     failed = [c for c in chips if check(c, args.root.resolve())]

@@ -1,6 +1,7 @@
 """python -m tools.build: lay out what goes on a board's filesystem.
 
     boot.py, main.py        the application from firmware/, kept as .py (the board runs them)
+    lib/webupdate.mpy       the example's module (firmware/'s other .py files), precompiled
     lib/autoconnect/*.mpy   the library, precompiled with mpy-cross for the board's CPU
     lib/autoconnect/www/    static assets; .css and .js also gzipped (name.gz)
 

@@ -1,6 +1,7 @@
 """What goes on a board's filesystem, laid out in a folder: main.py and boot.py from
-firmware/, the library under lib/ (compiled to .mpy when a compiler is given), its web
-assets with gzipped twins. Shared by tools.build and the simulator's install."""
+firmware/; under lib/ the library and firmware/'s other modules (the example's
+webupdate.py), compiled to .mpy when a compiler is given; web assets with gzipped
+twins. Shared by tools.build and the simulator's install."""
 import gzip
 import shutil
 from pathlib import Path
@@ -8,6 +9,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 FIRMWARE = ROOT / "firmware"
 GZIPPED = (".css", ".js")      # web assets served gzipped
+ROOT_FILES = ("boot.py", "main.py")     # what the board runs as source, from its root
 
 
 def module_name(rel):
@@ -21,8 +23,10 @@ def module_name(rel):
 def sources():
     """(source file, path on the board) of every file the firmware puts on a board."""
     for item in sorted(FIRMWARE.iterdir()):
-        if item.is_file() and item.suffix == ".py":
+        if item.name in ROOT_FILES:
             yield item, item.name
+        elif item.is_file() and item.suffix == ".py":
+            yield item, f"lib/{item.name}"
         elif item.is_dir() and (item / "__init__.py").exists():
             for path in sorted(item.rglob("*")):
                 if path.is_file() and "__pycache__" not in path.parts:
