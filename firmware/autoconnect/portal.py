@@ -78,9 +78,6 @@ class AutoConnect:
         self._attach_ota()
         if self.config.ota:
             warm_up("page_update ota_job")
-        # page.py stays: loaded again for each page, it would land between that page's
-        # temporary objects
-        from . import page  # noqa: F401
         s.app = self
         s.before = self._check
         s.not_found = self._not_found
