@@ -173,11 +173,13 @@ def _menu(portal, lbl, brand):
     yield "</header>"
 
 
-def rows(pairs):
-    """Table rows of (label, value) pairs, for the {{rows}} of the table section."""
+def rows(lbl, flat):
+    """Table rows for the {{rows}} of the table section, from [label name, value, ...]:
+    one flat list, labels read as each row is written. Defined here, not by the page's
+    module, so that module can go while the page is written."""
     def gen():
-        for k, v in pairs:
-            yield "<tr><td>%s</td><td>%s</td></tr>" % (esc(k), esc(v))
+        for i in range(0, len(flat), 2):
+            yield "<tr><td>%s</td><td>%s</td></tr>" % (esc(lbl[flat[i]]), esc(flat[i + 1]))
     return gen
 
 

@@ -3,7 +3,6 @@ streamed as it is read from the server. Loaded for the request, apart from the o
 update pages (page_pull.py), so that a catalog page fits beside the portal on a 64 KB
 heap."""
 from .ota import OTAError
-from .page import Labels, esc, page
 
 _RED = "#e66157"
 
@@ -14,11 +13,16 @@ async def handle(req):
     try:
         cat = await agent.catalog()
     except OTAError as e:
+        from . import unload
+        unload(".httpc")                    # no answer: the client goes before the page
         return _list(portal, (), str(e))
     return _list(portal, _entries(cat), None, cat)
 
 
 def _list(portal, entries, error, cat=None):
+    # page.py loads once the server has answered (or not): not beside the connection
+    from .page import Labels, esc, page
+
     def tail():
         if error or cat is not None and cat.error:
             yield '<h4 class="cap" style="color:%s">%s</h4>' % (_RED, esc(error or cat.error))
@@ -34,6 +38,7 @@ def _list(portal, entries, error, cat=None):
 
 def _entries(cat):
     """The catalog's entries as radio buttons; reads ahead between them."""
+    from .page import esc
     cat.count, cat.error = 0, None
     got = [None]
     try:

@@ -62,6 +62,12 @@ class Request:
             n = self.sock.readinto(mv)
         return n
 
+    def put(self, data):
+        """Write what the socket takes of data now; returns the rest (a memoryview, empty
+        when all went)."""
+        mv = memoryview(data)
+        return mv[self.sock.write(mv) or 0:]
+
     async def send(self, data):
         """Write all of data."""
         mv = memoryview(data)

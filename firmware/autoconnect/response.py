@@ -22,8 +22,10 @@ class Response:
             self.headers["Content-Type"] = content_type
         self.length = length
 
-    async def send(self, req, keep):
-        """Write the response to req's connection; returns whether it stays open."""
+    def send(self, req, keep):
+        """Write the response to req's connection: returns an awaitable of whether the
+        connection stays open (the coroutine that writes, made here, so that a body is
+        written with one frame fewer on the heap)."""
         body = self.body
         if isinstance(body, str):
             body = body.encode()
@@ -32,7 +34,7 @@ class Response:
             n = len(body)
         head_only = req.method == "HEAD"
         if head_only and n is None:
-            n = await _length(body)
+            return _counted(self, req, keep)
         bare = self.status in (204, 304)
         chunked = n is None and not bare and req.version == "HTTP/1.1"
         if n is None and not chunked and not bare:
@@ -47,19 +49,14 @@ class Response:
                      if n is not None else "")
         h.append("Connection: close\r\n\r\n" if not keep else
                  "Connection: keep-alive\r\n\r\n" if req.version == "HTTP/1.0" else "\r\n")
-        head = "".join(h).encode()
-        if head_only or bare:
-            await req.send(head)
-        elif isinstance(body, (bytes, bytearray, memoryview)):
-            if n <= 512:  # type: ignore[operator]  # n is len(body) here
-                await req.send(head + body)
-            else:
-                await req.send(head)
-                await req.send(body)
-        else:
-            await req.send(head)
-            await _stream(req, body, chunked)
-        return keep
+        return _write(req, "".join(h).encode(), b"" if head_only or bare else body, chunked,
+                      keep)
+
+
+async def _counted(res, req, keep):
+    """HEAD for a streamed body: its length counted first."""
+    res.length = await _length(res.body)
+    return await res.send(req, keep)
 
 
 async def _length(body):
@@ -79,14 +76,23 @@ def redirect(location, status=302):
     return Response(b"", status, {"Location": location}, None)
 
 
-async def _stream(req, body, chunked):
-    """Send a file, or an iterable of pieces coalesced in the free part of req's buffer."""
+async def _write(req, head, body, chunked, keep):
+    """Send head, then body: bytes, a file, or an iterable of pieces coalesced in the
+    free part of req's buffer; returns keep."""
+    if isinstance(body, (bytes, bytearray, memoryview)):
+        if len(body) <= 512:
+            await req.send(head + body if body else head)
+        else:
+            await req.send(head)
+            await req.send(body)
+        return keep
+    await req.send(head)
     mv = req.mv[req.free():]
     if hasattr(body, "readinto"):
         while True:
             n = body.readinto(mv)
             if not n:
-                return
+                return keep
             await req.send(mv[:n])
     room = 6 if chunked else 0          # for "%04x\r\n" before the data, CRLF after
     cap = len(mv) - room - 2
@@ -98,7 +104,9 @@ async def _stream(req, body, chunked):
             await p                     # an awaitable piece: a page reading ahead
             continue
         if n + len(p) > cap:
-            await _flush(req, mv, n, room)
+            rest = _chunk(req, mv, n, room)
+            if rest:
+                await req.send(rest)
             n = 0
             if len(p) > cap:
                 if chunked:
@@ -109,15 +117,22 @@ async def _stream(req, body, chunked):
                 continue
         mv[room + n:room + n + len(p)] = p
         n += len(p)
-    await _flush(req, mv, n, room)
+    rest = _chunk(req, mv, n, room)
+    if rest:
+        await req.send(rest)
     if chunked:
         await req.send(b"0\r\n\r\n")
+    return keep
 
 
-async def _flush(req, mv, n, room):
-    if n:
-        if room:
-            mv[:room] = b"%04x\r\n" % n
-            mv[room + n:room + n + 2] = b"\r\n"
-            n += room + 2
-        await req.send(mv[:n])
+def _chunk(req, mv, n, room):
+    """Send the n bytes after room in mv (framed as a chunk when room is set) as far as
+    the socket takes them now; returns what is left. Not a coroutine: when the socket
+    takes it all, as it mostly does, a page at its peak allocates none."""
+    if not n:
+        return None
+    if room:
+        mv[:room] = b"%04x\r\n" % n
+        mv[room + n:room + n + 2] = b"\r\n"
+        n += room + 2
+    return req.put(mv[:n])
