@@ -191,8 +191,9 @@ def section(ex, rom, md, split):
                + _probes(ex_seen) + "; from ROMFS: " + _probes(rom_seen) + ".",
                "Microdot probes (%d requests, one at a time, as the example's pages): %s."
                % (REQUESTS, _probes(md_seen)),
-               "Heap the example's set-up keeps before `begin()` (its `main.py` statement by "
-               "statement, `bench/memsplit.py`, esp8266 mode, .mpy): " + _split(split) + "."]
+               "Heap the example's set-up keeps before `begin()` (its `webupdate.py` statement "
+               "by statement, run from source, `bench/memsplit.py`, esp8266 mode, library from "
+               ".mpy): " + _split(split) + "."]
     s.missed = missed(ex, rom, split)
     return s
 
@@ -215,6 +216,7 @@ def missed(ex, rom, split):
             "set. From /lib a board keeps every module's bytecode in RAM too; on both, this "
             "64-bit port's objects are about twice a 32-bit board's (README, Memory), so a real "
             "ESP8266 needs less than these figures, but the target is set on the simulator. "
-            "Left, as the README says: the update paths' working set (the pull is what fails "
-            "first) and the resident code must shrink further."
+            "Every page alone renders at 64K in ROMFS (README, Memory); left, as the README "
+            "says: the update paths' working set (the pull is what fails first) and the "
+            "resident code must shrink further."
             % (floor, _kb(rom), total / K, ((ex or 0) - total) / K))

@@ -1,5 +1,6 @@
-"""Where the example's heap goes: its main.py cut into top-level statements (up to
-the serving loop), the heap in use printed after each, run once in esp8266 mode."""
+"""Where the example's heap goes: its code (webupdate.py, which main.py imports) cut into
+top-level statements (up to begin()), run as the board's main.py with the heap in use
+printed after each, once in esp8266 mode."""
 import ast
 
 from bench.sim import Board
@@ -16,6 +17,8 @@ def instrumented(src):
     for node in ast.parse(src).body:
         if isinstance(node, (ast.If, ast.While)):
             break
+        if isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant):
+            continue                        # the docstring
         out += lines[node.lineno - 1:node.end_lineno]
         out.append("_used(%r)\n" % lines[node.lineno - 1].strip()[:70])
     return "".join(out)
@@ -24,7 +27,7 @@ def instrumented(src):
 def measure(work, heap="256K"):
     """[(statement, bytes it left allocated)] and the total, in esp8266 mode from .mpy."""
     main = work / "memsplit-main.py"
-    main.write_text(instrumented((FIRMWARE / "main.py").read_text()))
+    main.write_text(instrumented((FIRMWARE / "webupdate.py").read_text()))
     board = Board(work, "memsplit", main=main, chip="esp8266", heap=heap)
     board.start(wait=False, extra=["--exit-on-halt"])
     try:
