@@ -15,13 +15,15 @@ async def handle(req):
     except OTAError as e:
         from . import unload
         unload(".httpc")                    # no answer: the client goes before the page
-        return _list(portal, (), str(e))
-    return _list(portal, _entries(cat), None, cat)
+        return _list(portal, str(e))
+    return _list(portal, None, cat)
 
 
-def _list(portal, entries, error, cat=None):
+def _list(portal, error, cat=None):
     # page.py loads once the server has answered (or not): not beside the connection
+    # (and here, in the handler: the page's generators run after its modules are let go)
     from .page import Labels, esc, page
+    entries = () if cat is None else _entries(cat, esc)
 
     def tail():
         if error or cat is not None and cat.error:
@@ -36,9 +38,8 @@ def _list(portal, entries, error, cat=None):
                 {"entries": lambda: entries, "tail": tail})
 
 
-def _entries(cat):
+def _entries(cat, esc):
     """The catalog's entries as radio buttons; reads ahead between them."""
-    from .page import esc
     cat.count, cat.error = 0, None
     got = [None]
     try:
