@@ -6,7 +6,6 @@ handlers run, ahead of or after its elements, and the page is rendered element b
 element, in short pieces."""
 from micropython import const
 
-from .page import Labels, esc, page
 from .response import TEXT, Response
 
 _AHEAD = const(1)
@@ -25,14 +24,21 @@ async def _posted(portal, aux, req):
     """The fields of a request (query and form), with uploads streamed away."""
     if req.method != "POST":
         return dict(req.args)
-    from .aux_post import upload
-    return await req.form(4096, lambda part: upload(portal, aux, part))
+    from . import unload
+
+    def on_file(part):                  # aux_post.py only for an upload
+        from .aux_post import upload
+        return upload(portal, aux, part)
+    try:
+        return await req.form(4096, on_file)
+    finally:                            # read: the parsers go before the page is made
+        unload(".form", ".multipart", ".urlenc")
 
 
-def _html(elements, fe, ahead="", later=""):
-    """The HTML of the elements, in pieces (fe: the page has event handlers), between
-    the handlers' texts; one generator for them all, so that a page allocates no frame
-    per element."""
+def _html(elements, fe, esc, ahead="", later=""):
+    """The HTML of the elements, in pieces (fe: the page has event handlers; esc:
+    page.py's), between the handlers' texts; one generator for them all, so that a page
+    allocates no frame per element."""
     if ahead:
         yield ahead
     for e in elements:
@@ -100,12 +106,15 @@ def _html(elements, fe, ahead="", later=""):
 
 
 def _render(portal, aux, ahead, later):
+    # page.py loads here, once the posted form is read and handled (not beside the
+    # form's parsers), and in the handler: the page is written after its modules go
+    from .page import Labels, esc, page
     fe = any(e._reactor for e in aux.elements)
     css = "".join(str(e.value) for e in aux.elements if e.type == "ACStyle" and e.enable)
 
     enctype = ' enctype="multipart/form-data"' if any(e.type == "ACFile" for e in aux.elements) else ""
     return page(portal, Labels(portal), aux.title, "aux",
-                {"elements": _html(aux.elements, fe, ahead, later), "enctype": (enctype,)},
+                {"elements": _html(aux.elements, fe, esc, ahead, later), "enctype": (enctype,)},
                 extra="<style>%s</style>" % css.replace("</", "<\\/") if css else "")
 
 

@@ -3,7 +3,6 @@ the page they came from, uploads streamed away, and /_ac/worker, an element's ev
 without leaving the page (its answer: JSON of what changed)."""
 import json
 
-from .page import esc
 from .response import TEXT, Response
 
 
@@ -20,6 +19,7 @@ def _store(e, value):
     elif t == "ACCheckbox":
         e.checked = True
     elif t in ("ACText", "ACElement", "ACButton"):
+        from .page import esc
         e.value = esc(value)                # shown as HTML: what a client sent stays text
     elif t != "ACFile":
         e.value = value
