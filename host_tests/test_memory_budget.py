@@ -5,6 +5,8 @@ renders its pages.
 TARGETS.md asks for --heap 64K: the example meets it with the library (and the example's
 module) in ROMFS, as on a FLASH_2M_ROMFS board (it needs about 63K); from /lib it needs
 about 91K, pinned at 96K so that growth shows (README, Memory)."""
+import json
+
 import pytest
 from conftest import APPS
 from otatest import AUTH
@@ -44,3 +46,18 @@ def test_portal_alone_renders_its_pages_in_esp8266_mode(make_board):
             assert status == 200 and body.endswith(b"</html>"), (path, status, body[-200:])
         assert b.status()["portal"] is True
     assert b.pid() == pid and "Traceback" not in b.log()
+
+
+def test_example_saves_its_settings_in_esp8266_mode(make_board):
+    # A POST whose handler writes a file needs more than rendering: about 66K in ROMFS
+    # (README, Memory), pinned at 70K
+    b = make_board(chip="esp8266", heap="70K", mpy=True, romfs=True).start()
+    form = {"Content-Type": "application/x-www-form-urlencoded"}
+    for port in ("8123", "8124"):
+        status, _, body = b.request("POST", "/settings_save", body=b"host=10.0.0.9&port=" +
+                                    port.encode(), headers=form, timeout=20)
+        assert status == 200 and b"Saved: updates come from 10.0.0.9:%s." % port.encode() in body
+    assert b"10.0.0.9" in b.request("GET", "/settings", timeout=20)[2]
+    assert json.loads((b.state / "fs" / "settings.json").read_text()) == {"host": "10.0.0.9",
+                                                                         "port": 8124}
+    assert "Traceback" not in b.log()

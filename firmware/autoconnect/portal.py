@@ -185,12 +185,13 @@ class AutoConnect:
             if hook and hook() is False:
                 self.status_bits |= _INTERRUPT
                 break
-            now = ticks_ms()
-            if self.ap.isconnected() or ticks_diff(self.seen, t0) > 0:
-                t0 = now                    # the timeout counts only while nobody is there
-            if cfg.portal_timeout and ticks_diff(now, t0) > cfg.portal_timeout:
-                self.status_bits |= _TIMEOUT
-                break
+            if cfg.portal_timeout:          # it counts only while nobody is there
+                now = ticks_ms()
+                if ticks_diff(self.seen, t0) > 0 or self.ap.isconnected():
+                    t0 = now
+                if ticks_diff(now, t0) > cfg.portal_timeout:
+                    self.status_bits |= _TIMEOUT
+                    break
             await asyncio.sleep_ms(100)
         else:
             return True
@@ -233,9 +234,11 @@ class AutoConnect:
             return None
         if cfg.retain_portal and cfg.auto_rise and not self.status_bits & _CAPTIVEPORTAL:
             return "open_portal"
-        busy = self.ap.isconnected() and ticks_diff(now, self.seen) < _BUSY_MS
-        if cfg.auto_reconnect and not busy and \
-                ticks_diff(now, self.retry) >= _RETRY_MS * max(1, cfg.reconnect_interval):
+        if cfg.auto_reconnect and \
+                ticks_diff(now, self.retry) >= _RETRY_MS * max(1, cfg.reconnect_interval) and \
+                not (ticks_diff(now, self.seen) < _BUSY_MS and self.ap.isconnected()):
+            # not while a phone on the soft AP uses the portal (asked only when a retry is
+            # due: the interface is not polled every tick)
             self.retry = now
             return "rejoin"
         return None

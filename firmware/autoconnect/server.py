@@ -128,6 +128,8 @@ class WebServer:
                               getattr(socket, "TCP_NODELAY", 1), 1)  # neither constant)
             except OSError:
                 pass
+            if gc.mem_free() < 32768:       # a small heap: the connection's objects
+                gc.collect()                # from a tidy one, whatever the last one left
             try:
                 c = Request(cs, peer, self._pool.pop())
                 self.conns.append(c)
