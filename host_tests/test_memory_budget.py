@@ -49,7 +49,7 @@ def test_portal_alone_renders_its_pages_in_esp8266_mode(make_board):
 
 
 def test_example_saves_its_settings_in_esp8266_mode(make_board):
-    # A POST whose handler writes a file needs more than rendering: about 66K in ROMFS
+    # A POST whose handler writes a file needs more than rendering: about 65K in ROMFS
     # (README, Memory), pinned at 70K
     b = make_board(chip="esp8266", heap="70K", mpy=True, romfs=True).start()
     form = {"Content-Type": "application/x-www-form-urlencoded"}
