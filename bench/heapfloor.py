@@ -217,6 +217,5 @@ def missed(ex, rom, split):
             "64-bit port's objects are about twice a 32-bit board's (README, Memory), so a real "
             "ESP8266 needs less than these figures, but the target is set on the simulator. "
             "Every page alone renders at 64K in ROMFS (README, Memory); left, as the README "
-            "says: the update paths' working set and the "
-            "resident code must shrink further."
+            "says: the update paths' working set and the resident code must shrink further."
             % (floor, _kb(rom), total / K, ((ex or 0) - total) / K))

@@ -25,7 +25,8 @@ def instrumented(src):
 
 
 def measure(work, heap="256K"):
-    """[(statement, bytes it left allocated)] and the total, in esp8266 mode from .mpy."""
+    """[(statement, bytes it left allocated)] and the total, in esp8266 mode (the
+    library from .mpy, the statements from source)."""
     main = work / "memsplit-main.py"
     main.write_text(instrumented((FIRMWARE / "webupdate.py").read_text()))
     board = Board(work, "memsplit", main=main, chip="esp8266", heap=heap)

@@ -81,8 +81,8 @@ def section(ac, page, ref, single):
     s.notes = ["wrk, 1 thread, %d connections (the board's ESP32 connection cap), keep-alive, "
                "%d s per sample, the three targets taken in turn each round; only 2xx/3xx "
                "answers counted." % (CONNS, SECONDS),
-               "Board: the example (`firmware/main.py`) joined to a simulated network, library "
-               "from .py, 256K heap. Reference: Microdot %s hello world (`bench/apps/hello.py`) "
+               "Board: the example (`firmware/main.py`, `webupdate.py`) joined to a simulated "
+               "network, library from .py, 256K heap. Reference: Microdot %s hello world (`bench/apps/hello.py`) "
                "on the same `micropython` binary with `-X heapsize=256K`; it closes the "
                "connection after each answer." % refmicrodot.version(),
                "One client, one request at a time (median of 20): " + "; ".join(

@@ -115,9 +115,10 @@ def test_deploy_copies_what_changed_and_keeps_user_files(board, built, tmp_path)
         (board.fs / name).write_bytes(data)
     (board.fs / "lib" / "autoconnect").mkdir(parents=True)
     (board.fs / "lib" / "autoconnect" / "urlenc.py").write_text("raise ImportError('stale')\n")
+    (board.fs / "lib" / "webupdate.py").write_text("raise ImportError('stale')\n")
 
     out = deploy(board, app)
-    assert summary(out) == (len(files(app)), 0, 1)
+    assert summary(out) == (len(files(app)), 0, 2)
     assert files(board.fs) == {**files(app), **user}        # stale .py gone, user files kept
 
     out = deploy(board, app)

@@ -3,7 +3,8 @@ with mpremote, only the files whose content differs, then reset the board.
 
 Paths are relative to the board's working folder (/ on a board). Nothing else on the
 board is touched (saved networks, settings, ...), except files an older version left in
-the library's own folders (lib/<package>/): a stale .py would shadow its new .mpy."""
+the library's own folders (lib/<package>/) and the other form of a module directly under
+lib/: a stale .py would shadow its new .mpy."""
 import argparse
 import hashlib
 import sys
@@ -70,7 +71,15 @@ class Folder:
         return hashlib.sha256(self.files[rel]).hexdigest()
 
     def scan_code(self):
-        return SCAN % {"dirs": self.dirs, "files": list(self.files), "own": self.own}
+        return SCAN % {"dirs": self.dirs, "files": list(self.files) + self.twins(),
+                       "own": self.own}
+
+    def twins(self):
+        """The other form (.py or .mpy) of each module directly under lib/: left by an
+        earlier build, a .py would shadow the new .mpy."""
+        return [rel[:-4] + ".py" if rel.endswith(".mpy") else rel[:-3] + ".mpy"
+                for rel in self.files if rel.count("/") == 1 and rel.startswith("lib/")
+                and rel.endswith((".py", ".mpy"))]
 
     def changed(self, remote):
         """Files to copy: library first, so main.py changes once the library is in place."""

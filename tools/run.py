@@ -3,8 +3,9 @@ and the update server beside it.
 
 Options are passed on to tools.simboard (--chip, --state, --http-port, --fresh, ...),
 except --update-port (default 8000) and --catalog (default build/catalog), which go to
-tools.updateserver. An empty catalog gets a sample image (version 2.0.0). The library
-and main.py are reinstalled each time, the board's data are kept."""
+tools.updateserver. An empty catalog gets a sample image (version 2.0.0). The library,
+the example's webupdate.py and main.py are reinstalled each time, the board's data are
+kept."""
 import subprocess
 import sys
 from pathlib import Path

@@ -128,7 +128,7 @@ async def _write(req, head, body, chunked, keep):
 def _chunk(req, mv, n, room):
     """Send the n bytes after room in mv (framed as a chunk when room is set) as far as
     the socket takes them now; returns what is left. Not a coroutine: when the socket
-    takes it all, as it mostly does, a page at its peak allocates none."""
+    takes it all, as it mostly does, no coroutine is made at a page's peak."""
     if not n:
         return None
     if room:

@@ -60,8 +60,13 @@ class State:
         """Lay out the firmware's files as tools.build does (the library under /lib, or,
         rom on an esp8266, compiled into a ROMFS image in the flash's ROMFS partition),
         with main as /main.py."""
-        for pkg in {rel.split("/")[1] for _, rel in sources() if rel.startswith("lib/")}:
-            shutil.rmtree(self.fs / "lib" / pkg, ignore_errors=True)    # no stale modules
+        for top in {rel.split("/")[1] for _, rel in sources() if rel.startswith("lib/")}:
+            old = self.fs / "lib" / top             # no stale modules: a package, or a
+            if old.suffix == ".py":                 # module in either form (a .py left
+                old.with_suffix(".mpy").unlink(missing_ok=True)   # would shadow a .mpy)
+                old.unlink(missing_ok=True)
+            else:
+                shutil.rmtree(old, ignore_errors=True)
         with tempfile.TemporaryDirectory() as tmp:
             lay_out(self.fs, compile_mpy if mpy or rom else None, Path(tmp) if rom else None)
             if self.chip() == "esp8266":        # the partition: an image, or erased
