@@ -1,6 +1,9 @@
 """AutoConnect's less used API: the hooks, the menu items, portal_status(),
 is_portal_available(), credential(), where(), detach() and end(). AutoConnect
 (portal.py) finds them through __getattr__, which loads this module for the call."""
+from micropython import const
+
+_CAPTIVEPORTAL = const(0x40)
 
 
 def on_detect(portal, fn):
@@ -37,7 +40,7 @@ def disable_menu(portal, items):
 
 
 def is_portal_available(portal):
-    return bool(portal.status_bits & 0x40)
+    return bool(portal.status_bits & _CAPTIVEPORTAL)
 
 
 def credential(portal):

@@ -19,10 +19,13 @@ import socket
 import sys
 from time import ticks_diff, ticks_ms
 
+from micropython import const
+
 from .request import HTTPError, Request, _ready
 from .response import TEXT, Response
 
 _GEN = type((lambda: (yield))())
+_SMALL = const(32768)       # free bytes under which connections and requests start tidy
 _up = [ticks_ms(), 0]
 
 
@@ -128,8 +131,8 @@ class WebServer:
                               getattr(socket, "TCP_NODELAY", 1), 1)  # neither constant)
             except OSError:
                 pass
-            if gc.mem_free() < 32768:       # a small heap: the connection's objects
-                gc.collect()                # from a tidy one, whatever the last one left
+            if gc.mem_free() < _SMALL:      # the connection's objects from a tidy heap,
+                gc.collect()                # whatever the last one left
             try:
                 c = Request(cs, peer, self._pool.pop())
                 self.conns.append(c)
@@ -171,7 +174,7 @@ class WebServer:
                     break
                 c.busy = True
                 served += 1
-                if gc.mem_free() < 32768:   # a small heap: each request from a tidy one
+                if gc.mem_free() < _SMALL:  # each request from a tidy heap
                     gc.collect()
                 conn = c.headers.get("connection", "").lower()
                 keep = served < self.keepalive_max and (

@@ -60,10 +60,12 @@ class State:
         """Lay out the firmware's files as tools.build does (the library under /lib, or,
         rom on an esp8266, compiled into a ROMFS image in the flash's ROMFS partition),
         with main as /main.py."""
+        # no stale modules: a package, or a module in either form (a .py left behind
+        # would shadow the new .mpy)
         for top in {rel.split("/")[1] for _, rel in sources() if rel.startswith("lib/")}:
-            old = self.fs / "lib" / top             # no stale modules: a package, or a
-            if old.suffix == ".py":                 # module in either form (a .py left
-                old.with_suffix(".mpy").unlink(missing_ok=True)   # would shadow a .mpy)
+            old = self.fs / "lib" / top
+            if old.suffix == ".py":
+                old.with_suffix(".mpy").unlink(missing_ok=True)
                 old.unlink(missing_ok=True)
             else:
                 shutil.rmtree(old, ignore_errors=True)
